@@ -1,0 +1,1 @@
+"""ONEX service provider interface."""
