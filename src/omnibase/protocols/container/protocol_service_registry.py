@@ -1,0 +1,91 @@
+"""Dependency injection and service location keyed by protocol."""
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+__all__ = ["ProtocolServiceRegistry"]
+
+
+@runtime_checkable
+class ProtocolServiceRegistry(Protocol):
+    """A DI container: maps a runtime-checkable protocol to an implementation.
+
+    Registration and resolution are in-memory bookkeeping, so the methods are
+    plain ``def``. mypy reports ``type-abstract`` when a Protocol class is
+    passed where ``type[T]`` is expected (python/mypy#4717); callers that pass
+    protocols disable that one code for their call sites.
+
+    Rules:
+        SR-1: ``register`` refuses an implementation that does not satisfy
+            the protocol: at least ``isinstance(implementation, interface)``,
+            and implementations may check more (parameter names, async-ness).
+        SR-2: ``interface`` must be a ``@runtime_checkable`` Protocol class;
+            anything else raises ``InvalidInputError``.
+        SR-3: One implementation per ``(interface, name)``. Registering the
+            same object again is a no-op; a different object raises
+            ``AlreadyRegisteredError`` unless ``replace`` is true.
+        SR-4: ``resolve`` returns the very object registered, not a copy.
+        SR-5: ``registered_interfaces`` lists each ``(interface, name)``
+            once, in registration order.
+    """
+
+    def register[ServiceT](
+        self,
+        interface: type[ServiceT],
+        implementation: ServiceT,
+        *,
+        name: str = "default",
+        replace: bool = False,
+    ) -> None:
+        """Register ``implementation`` as the provider of ``interface`` (SR-1 to SR-3).
+
+        Args:
+            interface: A runtime-checkable Protocol class (SR-2).
+            implementation: An object satisfying it (SR-1).
+            name: Distinguishes several implementations of one interface.
+            replace: Replace an existing, different registration (SR-3).
+
+        Raises:
+            InvalidInputError: ``interface`` is not a runtime-checkable
+                protocol, or ``implementation`` does not satisfy it.
+            AlreadyRegisteredError: Another implementation is registered
+                under ``(interface, name)`` and ``replace`` is false.
+        """
+        ...
+
+    def resolve[ServiceT](
+        self, interface: type[ServiceT], *, name: str = "default"
+    ) -> ServiceT:
+        """Return the implementation registered for ``interface`` (SR-4).
+
+        Args:
+            interface: The protocol asked for.
+            name: Which of its registrations.
+
+        Returns:
+            The registered implementation.
+
+        Raises:
+            NotFoundError: Nothing is registered under ``(interface, name)``.
+        """
+        ...
+
+    def unregister(self, interface: type[object], *, name: str = "default") -> bool:
+        """Remove a registration.
+
+        Args:
+            interface: The protocol.
+            name: Which of its registrations.
+
+        Returns:
+            ``True`` if something was registered, else ``False``.
+        """
+        ...
+
+    def registered_interfaces(self) -> Sequence[tuple[type[object], str]]:
+        """List the registrations (SR-5).
+
+        Returns:
+            ``(interface, name)`` pairs in registration order.
+        """
+        ...

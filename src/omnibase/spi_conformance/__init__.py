@@ -1,0 +1,3 @@
+"""Conformance kit for implementations of the ONEX SPI (not part of the contracts)."""
+
+__all__: list[str] = []
