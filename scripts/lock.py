@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -84,7 +83,8 @@ def strip_sources_and_rehash() -> None:
     text = SOURCE_TABLE.sub("\n", LOCK.read_text(encoding="utf-8"))
     from poetry.factory import Factory  # noqa: PLC0415
 
-    content_hash = Factory().create_poetry(ROOT).locker._get_content_hash()
+    locker = Factory().create_poetry(ROOT).locker
+    content_hash = locker._get_content_hash()  # pyright: ignore[reportPrivateUsage]
     text = re.sub(
         r'^content-hash = ".*"$',
         f'content-hash = "{content_hash}"',
@@ -166,14 +166,15 @@ def main() -> int:
     Returns:
         The process exit status.
     """
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument(
         "--check", action="store_true", help="only verify; change nothing"
     )
     arguments = parser.parse_args()
-    if shutil.which("git") is None and not arguments.check:
-        print("lock: git not found; continuing", file=sys.stderr)
-    return check_current() if arguments.check else (relock() or 0)
+    if arguments.check:
+        return check_current()
+    relock()
+    return 0
 
 
 if __name__ == "__main__":
