@@ -114,17 +114,38 @@ def export_requirements(destination: Path) -> None:
         )
 
 
+def with_temporary_source(pyproject: str, url: str) -> str:
+    """Return ``pyproject`` with the simple index added as Poetry's primary source.
+
+    Args:
+        pyproject: Text of ``pyproject.toml``.
+        url: The simple index to lock against.
+
+    Returns:
+        The modified text; the caller restores the original afterwards.
+    """
+    import tomlkit  # noqa: PLC0415  (Poetry's own dependency, in .venv)
+    from tomlkit.container import OutOfOrderTableProxy  # noqa: PLC0415
+    from tomlkit.items import Table  # noqa: PLC0415
+
+    document = tomlkit.parse(pyproject)
+    sources = tomlkit.item(
+        [{"name": TEMPORARY_SOURCE_NAME, "url": url, "priority": "primary"}]
+    )
+    tool = document["tool"]
+    assert isinstance(tool, Table | OutOfOrderTableProxy)
+    poetry_table = tool["poetry"]
+    assert isinstance(poetry_table, Table)
+    poetry_table["source"] = sources
+    return tomlkit.dumps(document)
+
+
 def relock() -> None:
     """Lock against the simple index, then make the lock host-free."""
     original = PYPROJECT.read_bytes()
-    source = (
-        "\n[[tool.poetry.source]]\n"
-        f'name = "{TEMPORARY_SOURCE_NAME}"\n'
-        f'url = "{simple_index_url()}"\n'
-        'priority = "primary"\n'
-    )
+    temporary = with_temporary_source(original.decode(), simple_index_url())
     try:
-        PYPROJECT.write_bytes(original + source.encode())
+        PYPROJECT.write_text(temporary, encoding="utf-8")
         poetry("lock", "--regenerate")
     finally:
         PYPROJECT.write_bytes(original)
