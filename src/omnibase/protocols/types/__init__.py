@@ -26,7 +26,6 @@ from omnibase.protocols.types.event_bus_types import (
 )
 from omnibase.protocols.types.mcp_types import (
     MCPContentKind,
-    MCPExecutionStatus,
     MCPSubsystemType,
     MCPToolType,
     ProtocolMCPContentBlock,
@@ -69,7 +68,6 @@ __all__ = [
     "JsonObject",
     "JsonValue",
     "MCPContentKind",
-    "MCPExecutionStatus",
     "MCPSubsystemType",
     "MCPToolType",
     "NodeMetadata",

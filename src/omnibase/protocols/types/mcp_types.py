@@ -21,14 +21,13 @@ from typing import Literal, Protocol, runtime_checkable
 from uuid import UUID
 
 from omnibase.protocols.types.core_types import (
-    HealthStatus,
     JsonObject,
     JsonValue,
+    ProtocolHealthReport,
 )
 
 __all__ = [
     "MCPContentKind",
-    "MCPExecutionStatus",
     "MCPSubsystemType",
     "MCPToolType",
     "ProtocolMCPContentBlock",
@@ -52,11 +51,6 @@ MCPSubsystemType = Literal[
 
 MCPContentKind = Literal["text", "image", "audio", "resource_link", "resource"]
 """Kind of an MCP content block."""
-
-MCPExecutionStatus = Literal[
-    "working", "input_required", "completed", "failed", "cancelled"
-]
-"""Status of a tool execution (MCP task vocabulary)."""
 
 
 @runtime_checkable
@@ -169,18 +163,13 @@ class ProtocolMCPSubsystemRegistration(Protocol):
         ...
 
     @property
-    def health(self) -> HealthStatus:
-        """Current health; ``critical`` until the first heartbeat."""
+    def health(self) -> ProtocolHealthReport:
+        """Current health; ``critical`` until the first heartbeat (MCR-3)."""
         ...
 
     @property
     def registered_at(self) -> datetime:
-        """When the subsystem registered."""
-        ...
-
-    @property
-    def last_heartbeat_at(self) -> datetime | None:
-        """When the last heartbeat arrived, ``None`` before the first."""
+        """When the subsystem (last) registered."""
         ...
 
 
@@ -236,11 +225,6 @@ class ProtocolMCPToolResult(Protocol):
     @property
     def correlation_id(self) -> UUID:
         """Correlation id the caller passed."""
-        ...
-
-    @property
-    def status(self) -> MCPExecutionStatus:
-        """``completed``, ``failed`` (``is_error``) or ``cancelled``."""
         ...
 
     @property
