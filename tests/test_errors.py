@@ -66,6 +66,6 @@ def test_conflict_carries_both_sequence_numbers_and_survives_pickling() -> None:
 def test_illegal_transition_names_both_states_and_survives_pickling() -> None:
     error = pickle.loads(pickle.dumps(IllegalTransitionError("completed", "running")))
     assert (error.current_state, error.requested_state) == ("completed", "running")
-    assert str(error) == "illegal transition 'completed' -> 'running'"
+    assert str(error) == "illegal transition 'completed' -> 'running' (task None)"
     with pytest.raises(ValueError, match="illegal transition"):
         raise error

@@ -59,31 +59,40 @@ class AlreadyRegisteredError(InvalidInputError):
 
 
 class IllegalTransitionError(InvalidInputError):
-    """A workflow or task state change is not in the SPI's transition table.
+    """A workflow or task state change the SPI's transition rules forbid.
 
     Attributes:
         current_state: The state the workflow or task is in.
         requested_state: The state the caller asked for.
+        task_id: The task, or ``None`` for the workflow itself.
     """
 
     current_state: str
     requested_state: str
+    task_id: UUID | None
 
-    def __init__(self, current_state: str, requested_state: str) -> None:
+    def __init__(
+        self, current_state: str, requested_state: str, task_id: UUID | None = None
+    ) -> None:
         """Record the refused transition.
 
         Args:
             current_state: The state the workflow or task is in.
             requested_state: The state the caller asked for.
+            task_id: The task, or ``None`` for the workflow itself.
         """
-        super().__init__(current_state, requested_state)
+        super().__init__(current_state, requested_state, task_id)
         self.current_state = current_state
         self.requested_state = requested_state
+        self.task_id = task_id
 
     @override
     def __str__(self) -> str:
         """Describe the refused transition."""
-        return f"illegal transition {self.current_state!r} -> {self.requested_state!r}"
+        return (
+            f"illegal transition {self.current_state!r} -> "
+            f"{self.requested_state!r} (task {self.task_id})"
+        )
 
 
 class AuthenticationError(OnexError, PermissionError):

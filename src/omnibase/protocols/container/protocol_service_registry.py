@@ -11,16 +11,25 @@ class ProtocolServiceRegistry(Protocol):
     """A DI container: maps a runtime-checkable protocol to an implementation.
 
     Registration and resolution are in-memory bookkeeping, so the methods are
-    plain ``def``. mypy reports ``type-abstract`` when a Protocol class is
-    passed where ``type[T]`` is expected (python/mypy#4717); callers that pass
-    protocols disable that one code for their call sites.
+    plain ``def``.
+
+    Type checking the call sites: mypy (not pyright) reports ``type-abstract``
+    when a Protocol class is passed where ``type[T]`` is expected
+    (python/mypy#4717). Pass the class through
+    ``omnibase.spi_conformance.protocol_type`` (accepted by both checkers), or
+    disable that one code for the call sites. Because a type checker solves
+    ``ServiceT`` to the join of both arguments, ``register`` cannot reject a
+    wrong implementation statically; bind it to a variable of the protocol
+    type first to have it checked, and rely on SR-1 at run time.
 
     Rules:
         SR-1: ``register`` refuses an implementation that does not satisfy
             the protocol: at least ``isinstance(implementation, interface)``,
             and implementations may check more (parameter names, async-ness).
         SR-2: ``interface`` must be a ``@runtime_checkable`` Protocol class;
-            anything else raises ``InvalidInputError``.
+            anything else raises ``InvalidInputError``. A subscripted generic
+            protocol (``ProtocolWorkflowReducer[State]``) is keyed by its
+            origin class (``typing.get_origin``).
         SR-3: One implementation per ``(interface, name)``. Registering the
             same object again is a no-op; a different object raises
             ``AlreadyRegisteredError`` unless ``replace`` is true.

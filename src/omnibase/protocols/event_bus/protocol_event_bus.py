@@ -41,8 +41,8 @@ class ProtocolEventBus(Protocol):
             acknowledging it, so nothing is lost, and ``health_check``
             reports ``critical``.
         EB-6: ``close`` ends every subscription (SUB-1), waits for pending
-            publishes and is idempotent; any use after it raises
-            ``UnavailableError``.
+            publishes and is idempotent; after it ``health_check`` reports
+            ``critical`` and every other method raises ``UnavailableError``.
     """
 
     async def publish(

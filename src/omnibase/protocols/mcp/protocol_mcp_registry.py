@@ -17,6 +17,7 @@ from omnibase.protocols.types.mcp_types import (
     ProtocolMCPSubsystemMetadata,
     ProtocolMCPSubsystemRegistration,
     ProtocolMCPToolDefinition,
+    ProtocolMCPToolListing,
     ProtocolMCPToolResult,
 )
 
@@ -53,6 +54,11 @@ class ProtocolMCPRegistry(Protocol):
             re-raises ``asyncio.CancelledError`` (ERR-2).
         MCR-9: ``list_tools`` orders by tool name, then subsystem name; a
             tool served by several subsystems appears once per subsystem.
+        MCR-10: Subsystems serving the same tool name serve the same tool:
+            a registration whose tool differs from an already registered one
+            of that name in ``parameters_schema``, ``output_schema``,
+            ``tool_type``, ``idempotent`` or ``read_only`` raises
+            ``AlreadyRegisteredError`` and stores nothing.
     """
 
     async def register_subsystem(
@@ -77,6 +83,8 @@ class ProtocolMCPRegistry(Protocol):
         Raises:
             AuthenticationError: ``api_key`` is not accepted.
             InvalidInputError: A bad name or schema, or duplicate tool names.
+            AlreadyRegisteredError: A tool conflicts with the same tool of
+                another subsystem (MCR-10).
             UnavailableError: The registry's backend could not be reached.
         """
         ...
@@ -162,7 +170,7 @@ class ProtocolMCPRegistry(Protocol):
         subsystem_name: str | None = None,
         cursor: str | None = None,
         limit: int = 100,
-    ) -> ProtocolPage[ProtocolMCPToolDefinition]:
+    ) -> ProtocolPage[ProtocolMCPToolListing]:
         """Discover tools (MCR-9), one page at a time.
 
         Args:
@@ -172,7 +180,7 @@ class ProtocolMCPRegistry(Protocol):
             limit: Most items on the page (PG-4).
 
         Returns:
-            One page of tool definitions.
+            One page of tools, each with the subsystem serving it.
 
         Raises:
             InvalidInputError: A bad cursor or limit (PG-3, PG-4).

@@ -34,6 +34,7 @@ from omnibase.protocols.types.mcp_types import (
     ProtocolMCPSubsystemMetadata,
     ProtocolMCPSubsystemRegistration,
     ProtocolMCPToolDefinition,
+    ProtocolMCPToolListing,
     ProtocolMCPToolMetrics,
     ProtocolMCPToolResult,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "ProtocolMCPSubsystemMetadata",
     "ProtocolMCPSubsystemRegistration",
     "ProtocolMCPToolDefinition",
+    "ProtocolMCPToolListing",
     "ProtocolMCPToolMetrics",
     "ProtocolMCPToolResult",
     "ProtocolNodeRecord",

@@ -6,9 +6,10 @@ treats tool annotations as untrusted hints, so the registry keeps its own
 authoritative ``idempotent`` and ``read_only`` flags, set at registration.
 
 Rules:
-    MCT-1: Tool and subsystem names are 1-128 characters of
-        ``[A-Za-z0-9._-]``, case-sensitive. A tool is unique per subsystem;
-        ``"{subsystem}.{tool}"`` is its registry-qualified name.
+    MCT-1: Tool names are 1-128 characters of ``[A-Za-z0-9._-]``,
+        case-sensitive, unique per subsystem. Subsystem names are 1-64
+        characters of ``[A-Za-z0-9_-]`` (no dot), so the registry-qualified
+        name ``"{subsystem}.{tool}"`` splits unambiguously at its first dot.
     MCT-2: ``parameters_schema`` is a JSON Schema (2020-12 unless ``$schema``
         says otherwise) whose root has ``"type": "object"``.
     MCT-3: A result with ``is_error`` true is the tool's own answer: the tool
@@ -21,6 +22,7 @@ from typing import Literal, Protocol, runtime_checkable
 from uuid import UUID
 
 from omnibase.protocols.types.core_types import (
+    HealthStatus,
     JsonObject,
     JsonValue,
     ProtocolHealthReport,
@@ -36,6 +38,7 @@ __all__ = [
     "ProtocolMCPSubsystemMetadata",
     "ProtocolMCPSubsystemRegistration",
     "ProtocolMCPToolDefinition",
+    "ProtocolMCPToolListing",
     "ProtocolMCPToolMetrics",
     "ProtocolMCPToolResult",
 ]
@@ -170,6 +173,31 @@ class ProtocolMCPSubsystemRegistration(Protocol):
     @property
     def registered_at(self) -> datetime:
         """When the subsystem (last) registered."""
+        ...
+
+
+@runtime_checkable
+class ProtocolMCPToolListing(Protocol):
+    """One tool as served by one subsystem, as tool discovery returns it."""
+
+    @property
+    def tool(self) -> ProtocolMCPToolDefinition:
+        """The tool's definition."""
+        ...
+
+    @property
+    def subsystem_name(self) -> str:
+        """The subsystem that serves it."""
+        ...
+
+    @property
+    def registration_id(self) -> UUID:
+        """The serving subsystem's registration."""
+        ...
+
+    @property
+    def health(self) -> HealthStatus:
+        """The serving subsystem's current health status."""
         ...
 
 

@@ -24,6 +24,8 @@ Rules:
     WF-6: A task may enter ``compensating`` only while its workflow is
         ``compensating``; compensation undoes completed tasks in the reverse
         order of their completion.
+    WF-7: A workflow in a terminal state accepts no further event of any
+        kind: its stream has ended.
 """
 
 from collections.abc import Mapping, Sequence
@@ -431,6 +433,11 @@ class ProtocolWorkflowSnapshot(Protocol):
     @property
     def task_states(self) -> Mapping[UUID, TaskState]:
         """State of every scheduled task by ``task_id``."""
+        ...
+
+    @property
+    def completed_tasks(self) -> Sequence[UUID]:
+        """Tasks that completed, in completion order (undone backwards, WF-6)."""
         ...
 
     @property

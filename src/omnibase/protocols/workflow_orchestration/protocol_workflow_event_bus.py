@@ -4,7 +4,11 @@ from collections.abc import AsyncIterator
 from typing import Protocol, runtime_checkable
 from uuid import UUID
 
-from omnibase.protocols.types.core_types import ProtocolUnsubscribe
+from omnibase.protocols.types.core_types import (
+    ProtocolRetryPolicy,
+    ProtocolUnsubscribe,
+)
+from omnibase.protocols.types.event_bus_types import OffsetReset
 from omnibase.protocols.types.workflow_orchestration_types import (
     ProtocolWorkflowEvent,
     ProtocolWorkflowEventHandler,
@@ -24,7 +28,9 @@ class ProtocolWorkflowEventBus(Protocol):
     Rules:
         WEB-1: Events of one ``{workflow_type, instance_id}`` reach each
             consumer group in ``sequence_number`` order (the partition key is
-            ``"{workflow_type}:{instance_id}"``).
+            ``"{workflow_type}:{instance_id}"``). Publishing is therefore
+            serialised per stream (one publisher per stream at a time, e.g.
+            an outbox relay): publish event N only after N - 1.
         WEB-2: Delivery is at least once; handlers deduplicate on
             ``event_id`` (WEH-1).
         WEB-3: ``publish_workflow_event`` publishes to ``target_topic`` when
@@ -60,19 +66,31 @@ class ProtocolWorkflowEventBus(Protocol):
         workflow_type: str,
         group_id: str,
         handler: ProtocolWorkflowEventHandler,
+        *,
+        offset_reset: OffsetReset = "latest",
+        retry_policy: ProtocolRetryPolicy | None = None,
+        dead_letter_topic: str | None = None,
     ) -> ProtocolUnsubscribe:
         """Deliver every new event of ``workflow_type`` to ``handler`` (WEB-1, WEB-2).
+
+        Failed events are retried and dead-lettered as EB-5 says.
 
         Args:
             workflow_type: Workflow type whose events are wanted.
             group_id: Consumer group; members share the events (EB-2).
             handler: Called once per delivered event.
+            offset_reset: Where to start when the group has no position yet.
+            retry_policy: Redelivery of failed events; ``None`` for the
+                bus's default (EB-5).
+            dead_letter_topic: Where events that exhausted their retries go
+                (EB-5).
 
         Returns:
             Awaitable callable that ends the subscription (SUB-1, SUB-2).
 
         Raises:
-            InvalidInputError: An empty workflow type or group id.
+            InvalidInputError: An empty workflow type or group id, or a bad
+                dead-letter topic.
             UnavailableError: The broker could not be reached.
         """
         ...
