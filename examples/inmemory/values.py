@@ -1,0 +1,390 @@
+"""Frozen, slotted dataclasses that implement the SPI's data contracts.
+
+Data contracts declare every member as a read-only ``@property`` (DESIGN rule
+3), so a frozen dataclass satisfies them for mypy, pyright and ``isinstance``
+alike, and may use narrower field types than the contract (``tuple`` for
+``Sequence``, a concrete class for a protocol). Nothing here has behaviour
+beyond construction, except :class:`SecretValue`, which hides its secret
+(SEC-1), and :func:`tool_result_with_attempts`.
+
+The dataclasses may carry more than the contract asks for: the reducer's
+:class:`WorkflowSnapshot` also records the order in which tasks completed,
+which compensation needs (WF-6) and ``ProtocolWorkflowSnapshot`` lacks.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Final, override
+from uuid import UUID
+
+from omnibase.protocols.types import (
+    EventMetadata,
+    Headers,
+    HealthStatus,
+    IsolationLevel,
+    JsonObject,
+    JsonValue,
+    MCPContentKind,
+    MCPSubsystemType,
+    MCPToolType,
+    ProtocolMCPContentBlock,
+    ProtocolMCPToolResult,
+    TaskState,
+    WorkflowData,
+    WorkflowEventType,
+    WorkflowState,
+)
+
+__all__ = [
+    "EPOCH",
+    "BusMessage",
+    "BusMetadata",
+    "BusReceipt",
+    "BusRecord",
+    "ContentBlock",
+    "HealthReport",
+    "Page",
+    "Progress",
+    "RetryPolicy",
+    "SecretValue",
+    "SubsystemMetadata",
+    "SubsystemRegistration",
+    "TaskConfiguration",
+    "ToolDefinition",
+    "ToolResult",
+    "ValidationIssue",
+    "WorkflowContext",
+    "WorkflowEvent",
+    "WorkflowSnapshot",
+    "tool_result_with_attempts",
+]
+
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+"""Placeholder instant of a state before its first event."""
+
+
+class SecretValue:
+    """A secret whose ``str`` and ``repr`` never show it (SEC-1, ERR-3)."""
+
+    __slots__ = ("_secret",)
+
+    def __init__(self, secret: str) -> None:
+        """Wrap ``secret``.
+
+        Args:
+            secret: The clear-text secret.
+        """
+        self._secret = secret
+
+    def get_secret_value(self) -> str:
+        """Return the secret in clear text, for the one call that needs it."""
+        return self._secret
+
+    @override
+    def __repr__(self) -> str:
+        return "SecretValue('**********')"
+
+    @override
+    def __str__(self) -> str:
+        return "**********"
+
+
+# --- core types -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HealthReport:
+    """``ProtocolHealthReport``: a status observed at a point in time."""
+
+    status: HealthStatus
+    observed_at: datetime
+    message: str | None = None
+    details: JsonObject = field(default_factory=dict[str, JsonValue])
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """``ProtocolRetryPolicy``: when and how often a failed delivery is retried."""
+
+    initial_interval: timedelta
+    backoff_coefficient: float
+    maximum_interval: timedelta
+    maximum_attempts: int
+    non_retryable_errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Page[ItemT]:
+    """``ProtocolPage``: one page of a listing and the cursor of the next one."""
+
+    items: tuple[ItemT, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationIssue:
+    """``ProtocolValidationIssue``: one problem a validator found."""
+
+    path: str
+    code: str
+    message: str
+
+
+# --- event bus ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BusMetadata:
+    """``EventMetadata``: identity and lineage of a bus message (CloudEvents)."""
+
+    event_id: UUID
+    event_type: str
+    source: str
+    occurred_at: datetime
+    correlation_id: UUID | None = None
+    causation_id: UUID | None = None
+    content_type: str | None = "application/json"
+    trace_parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BusMessage:
+    """``EventMessage``: a message as published."""
+
+    topic: str
+    key: bytes | None
+    value: bytes | None
+    metadata: EventMetadata
+    headers: Headers = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BusRecord:
+    """``ProtocolEventRecord``: a message as delivered, with its log position."""
+
+    topic: str
+    key: bytes | None
+    value: bytes | None
+    headers: Headers
+    metadata: EventMetadata
+    partition: int
+    offset: int
+    timestamp: datetime
+    delivery_attempt: int
+
+
+@dataclass(frozen=True, slots=True)
+class BusReceipt:
+    """``ProtocolPublishReceipt``: where a published message was stored."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp: datetime
+
+
+# --- workflow orchestration -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowEvent:
+    """``ProtocolWorkflowEvent``: one event of a workflow instance's stream."""
+
+    event_id: UUID
+    event_type: WorkflowEventType
+    workflow_type: str
+    instance_id: UUID
+    sequence_number: int
+    occurred_at: datetime
+    causation_id: UUID | None
+    correlation_chain: tuple[UUID, ...]
+    task_id: UUID | None = None
+    data: Mapping[str, WorkflowData] = field(default_factory=dict[str, WorkflowData])
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowContext:
+    """``ProtocolWorkflowContext``: the execution context of one instance.
+
+    Contexts folded from events never hold secrets: events carry references
+    to secrets, not their values (WCX-1).
+    """
+
+    workflow_type: str
+    instance_id: UUID
+    correlation_id: UUID
+    isolation_level: IsolationLevel = "read_committed"
+    data: Mapping[str, WorkflowData] = field(default_factory=dict[str, WorkflowData])
+    secrets: Mapping[str, SecretValue] = field(default_factory=dict[str, SecretValue])
+    capabilities: tuple[str, ...] = ()
+    resource_limits: Mapping[str, int] = field(default_factory=dict[str, int])
+
+
+@dataclass(frozen=True, slots=True)
+class TaskConfiguration:
+    """``ProtocolTaskConfiguration``: how one task is run (and undone)."""
+
+    task_id: UUID
+    task_name: str
+    task_type: str
+    required_capabilities: tuple[str, ...] = ()
+    depends_on: tuple[UUID, ...] = ()
+    inputs: Mapping[str, WorkflowData] = field(default_factory=dict[str, WorkflowData])
+    retry_policy: RetryPolicy | None = None
+    timeout: timedelta | None = None
+    compensation_task_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowSnapshot:
+    """``ProtocolWorkflowSnapshot``, and the state type of the example's reducer.
+
+    ``taken_at`` is left out of equality, so that a snapshot taken at one
+    time equals the same fold computed at another (WSN-1).
+
+    Attributes:
+        completed_tasks: Tasks in the order they completed; compensation
+            undoes them in reverse (WF-6).
+    """
+
+    workflow_type: str
+    instance_id: UUID
+    sequence_number: int
+    state: WorkflowState
+    context: WorkflowContext
+    tasks: tuple[TaskConfiguration, ...] = ()
+    task_states: Mapping[UUID, TaskState] = field(default_factory=dict[UUID, TaskState])
+    taken_at: datetime = field(default=EPOCH, compare=False)
+    completed_tasks: tuple[UUID, ...] = ()
+
+    def task(self, task_id: UUID) -> TaskConfiguration:
+        """Return the configuration of a scheduled task.
+
+        Args:
+            task_id: The task.
+
+        Returns:
+            Its configuration.
+
+        Raises:
+            KeyError: The task was never scheduled.
+        """
+        for task in self.tasks:
+            if task.task_id == task_id:
+                return task
+        raise KeyError(task_id)
+
+
+# --- MCP ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ToolDefinition:
+    """``ProtocolMCPToolDefinition``: a tool as a subsystem declares it."""
+
+    name: str
+    description: str
+    tool_type: MCPToolType
+    parameters_schema: JsonObject
+    idempotent: bool
+    read_only: bool
+    title: str | None = None
+    output_schema: JsonObject | None = None
+    timeout: timedelta | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubsystemMetadata:
+    """``ProtocolMCPSubsystemMetadata``: identity of an MCP server."""
+
+    name: str
+    subsystem_type: MCPSubsystemType
+    version: str
+    endpoint: str
+    description: str
+    labels: Mapping[str, str] = field(default_factory=dict[str, str])
+
+
+@dataclass(frozen=True, slots=True)
+class ToolListing:
+    """``ProtocolMCPToolListing``: one tool as served by one subsystem."""
+
+    tool: ToolDefinition
+    subsystem_name: str
+    registration_id: UUID
+    health: HealthStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SubsystemRegistration:
+    """``ProtocolMCPSubsystemRegistration``: what the registry holds per subsystem."""
+
+    registration_id: UUID
+    subsystem: SubsystemMetadata
+    tools: tuple[ToolDefinition, ...]
+    configuration: JsonObject
+    health: HealthReport
+    registered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ContentBlock:
+    """``ProtocolMCPContentBlock``: one block of a tool result."""
+
+    kind: MCPContentKind
+    text: str | None = None
+    data: bytes | None = None
+    mime_type: str | None = None
+    uri: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResult:
+    """``ProtocolMCPToolResult``: the outcome of one tool execution (MCT-3)."""
+
+    execution_id: UUID
+    tool_name: str
+    subsystem_name: str
+    correlation_id: UUID
+    is_error: bool
+    content: tuple[ProtocolMCPContentBlock, ...]
+    structured_content: JsonValue
+    started_at: datetime
+    duration: timedelta
+    attempts: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """``ProtocolMCPProgress``: one progress notification."""
+
+    progress: float
+    total: float | None = None
+    message: str | None = None
+
+
+def tool_result_with_attempts(
+    result: ProtocolMCPToolResult, attempts: int
+) -> ToolResult:
+    """Copy ``result`` with ``attempts`` set (the registry counts failovers).
+
+    Args:
+        result: A result as a tool proxy returned it.
+        attempts: Subsystems tried, including the one that served.
+
+    Returns:
+        An equal result whose ``attempts`` is ``attempts``.
+    """
+    return ToolResult(
+        execution_id=result.execution_id,
+        tool_name=result.tool_name,
+        subsystem_name=result.subsystem_name,
+        correlation_id=result.correlation_id,
+        is_error=result.is_error,
+        content=tuple(result.content),
+        structured_content=result.structured_content,
+        started_at=result.started_at,
+        duration=result.duration,
+        attempts=attempts,
+    )
