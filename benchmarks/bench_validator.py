@@ -1,0 +1,285 @@
+"""Section 4: what the AST validator costs over bare ``ast.parse``.
+
+The validator (``scripts/ast_spi_validator.py``, full rule set with
+``--check-protocols``) is timed over the SPI sources and over a large tree,
+the standard library of the running interpreter without its test folders.
+The baseline is reading and ``ast.parse``-ing the same files.
+
+When the script exposes ``check_paths(paths, *, protocols=...)`` both are
+timed in this process; otherwise both run as subprocesses (the validator's
+command line against ``python -c <bare parse>``), so that interpreter
+start-up is in both. The validator reports many violations on the standard
+library: that is expected and its output is discarded.
+"""
+
+import ast
+import gc
+import importlib.util
+import os
+import sys
+import sysconfig
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Protocol, cast
+
+from benchmarks.common import (
+    REPO,
+    BenchmarkError,
+    Row,
+    SectionResult,
+    Settings,
+    Stats,
+    TargetResult,
+    child_env,
+    python_version,
+    ratio_text,
+    run_child,
+    verdict,
+)
+
+KEY = "validator"
+TITLE = "AST validator cost"
+
+VALIDATOR = REPO / "scripts" / "ast_spi_validator.py"
+TARGET_RATIO = 2.0
+"""The validator: within 2x of bare ``ast.parse`` of the same files."""
+
+QUICK_TREE_FILES = 60
+"""Files of the large tree in quick mode (smoke test only)."""
+
+SKIPPED_FOLDERS = frozenset(
+    {"test", "tests", "idle_test", "site-packages", "__pycache__", "dist-packages"}
+)
+
+BARE_PARSE_CODE = """\
+import ast, sys
+for path in sys.argv[1:]:
+    with open(path, "rb") as handle:
+        ast.parse(handle.read(), path)
+"""
+
+
+class CheckPaths(Protocol):
+    """The in-process entry point of the validator."""
+
+    def __call__(self, paths: Sequence[str], /, *, protocols: bool = ...) -> object:
+        """Check ``paths`` (``protocols``: also the contract rules)."""
+        ...
+
+
+def load_validator(path: Path | None = None) -> ModuleType | None:
+    """Import the validator script as a module, or return ``None``.
+
+    Args:
+        path: The script (default: :data:`VALIDATOR`).
+
+    Returns:
+        The module, or ``None`` when the file does not exist.
+
+    Raises:
+        BenchmarkError: The file exists but cannot be imported.
+    """
+    path = VALIDATOR if path is None else path
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("_spi_bench_validator", path)
+    if spec is None or spec.loader is None:
+        raise BenchmarkError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise BenchmarkError(f"importing {path} failed: {exc!r}") from exc
+    finally:
+        sys.modules.pop(spec.name, None)
+    return module
+
+
+def in_process_entry(module: ModuleType) -> CheckPaths | None:
+    """Return the validator's ``check_paths`` function, if it has one."""
+    entry: object = getattr(module, "check_paths", None)
+    return cast(CheckPaths, entry) if callable(entry) else None
+
+
+def _python_files(root: Path) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(
+            d for d in dirs if d not in SKIPPED_FOLDERS and not d.startswith(".")
+        )
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield Path(folder) / name
+
+
+def parseable_files(root: Path, max_bytes: int) -> list[str]:
+    """Return the ``.py`` files under ``root`` that both sides can handle.
+
+    Kept: UTF-8 files of at most ``max_bytes`` that ``ast.parse`` accepts,
+    so the validator and the baseline do the same parsing work.
+
+    Args:
+        root: Folder to walk (test folders and ``site-packages`` skipped).
+        max_bytes: The validator's file size limit.
+
+    Returns:
+        Paths, sorted.
+    """
+    kept: list[str] = []
+    for path in _python_files(root):
+        try:
+            data = path.read_bytes()
+            if len(data) > max_bytes or data.startswith(b"\xef\xbb\xbf"):
+                continue
+            ast.parse(data.decode("utf-8"), str(path))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        kept.append(str(path))
+    return kept
+
+
+def bare_parse(paths: Sequence[str]) -> None:
+    """Read and ``ast.parse`` every file: the baseline."""
+    for path in paths:
+        with open(path, "rb") as handle:
+            ast.parse(handle.read(), path)
+
+
+def _time(action: Callable[[], object], repeats: int) -> Stats:
+    samples: list[float] = []
+    for _ in range(repeats):
+        gc.collect()
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return Stats.of(samples)
+
+
+def _measure_in_process(
+    entry: CheckPaths, files: Sequence[str], repeats: int
+) -> tuple[Stats, Stats]:
+    bare_parse(files)  # warm the OS cache
+    entry(files, protocols=True)
+    validator = _time(lambda: entry(files, protocols=True), repeats)
+    baseline = _time(lambda: bare_parse(files), repeats)
+    return validator, baseline
+
+
+def measure_subprocess(files: Sequence[str], repeats: int) -> tuple[Stats, Stats]:
+    """Time the validator's command line and a bare-parse interpreter.
+
+    Both are fresh interpreters given the same files, so start-up is in both.
+
+    Args:
+        files: The files, passed on both command lines.
+        repeats: Timed rounds (after one warm-up round).
+
+    Returns:
+        Seconds per run of the validator, and of the bare parse.
+
+    Raises:
+        BenchmarkError: The validator exited with 2 (bad input) or crashed.
+    """
+    env = child_env()
+    validator_cmd = [sys.executable, str(VALIDATOR), "--check-protocols", *files]
+    bare_cmd = [sys.executable, "-c", BARE_PARSE_CODE, *files]
+    validator: list[float] = []
+    bare: list[float] = []
+    for _ in range(repeats + 1):  # the first round warms up
+        elapsed, done = run_child(validator_cmd, env=env, check=False)
+        if done.returncode not in (0, 1):
+            raise BenchmarkError(
+                f"validator exited {done.returncode}: {done.stderr[-400:]}"
+            )
+        validator.append(elapsed)
+        bare.append(run_child(bare_cmd, env=env)[0])
+    return Stats.of(validator[1:]), Stats.of(bare[1:])
+
+
+def run(settings: Settings) -> SectionResult:
+    """Run the section.
+
+    Args:
+        settings: Repeat count; quick mode also shrinks the large tree.
+
+    Returns:
+        Validator and bare-parse times per tree, their ratio and the target
+        verdicts; a single status row when the validator does not exist.
+    """
+    result = SectionResult(KEY, TITLE, python_version())
+    module = load_validator()
+    if module is None:
+        result.rows.append(Row(KEY, f"validator not found: {VALIDATOR}", None, ""))
+        result.notes.append("The validator section is skipped: the script is missing.")
+        return result
+    entry = in_process_entry(module)
+    max_bytes: object = getattr(module, "MAX_BYTES", 2_000_000)
+    limit = max_bytes if isinstance(max_bytes, int) else 2_000_000
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    trees = {
+        "SPI": parseable_files(REPO / "src" / "omnibase" / "protocols", limit),
+        "stdlib": parseable_files(stdlib, limit),
+    }
+    if settings.quick:
+        trees["stdlib"] = trees["stdlib"][:QUICK_TREE_FILES]
+    how = "in process" if entry is not None else "subprocess"
+    for name, files in trees.items():
+        if entry is not None:
+            validator, baseline = _measure_in_process(
+                entry, files, settings.validator_repeats
+            )
+        else:
+            validator, baseline = measure_subprocess(files, settings.validator_repeats)
+        size = sum(os.path.getsize(f) for f in files) / 1e6
+        label = f"{name} ({len(files)} files, {size:.1f} MB)"
+        result.rows.append(Row(KEY, f"bare ast.parse: {label}", baseline, "s"))
+        ratio = validator.median / baseline.median
+        met = ratio <= TARGET_RATIO
+        result.rows.append(
+            Row(
+                KEY,
+                f"validator --check-protocols: {label}",
+                validator,
+                "s",
+                f"bare ast.parse {baseline.median:.3f}",
+                ratio,
+                f"<= {TARGET_RATIO:g}x",
+                verdict(met),
+            )
+        )
+        result.targets.append(
+            TargetResult(
+                f"the validator within {TARGET_RATIO:g}x of bare ast.parse ({name})",
+                f"{ratio_text(ratio)}: {validator.median:.3f} s vs "
+                f"{baseline.median:.3f} s over {len(files)} files ({how})",
+                ratio,
+                met,
+                (
+                    "Parsing is the floor. The validator reads each file once, parses "
+                    "it once and walks the tree once; the rest is its rule checks per "
+                    "node."
+                    if met
+                    else "The validator's single walk and rule checks per node cost "
+                    "more than the parse itself; profile check_source on the tree."
+                ),
+            )
+        )
+    result.notes.append(
+        f"Validator timed {how}"
+        + (
+            " (check_paths(files, protocols=True)) against reading and "
+            "ast.parse-ing the same files in a loop."
+            if entry is not None
+            else " (its command line) against `python -c <bare parse>`, both as "
+            "fresh interpreters so start-up is in both."
+        )
+        + " Large tree: the running interpreter's standard library "
+        f"(Lib/, Python {sys.version_info[0]}.{sys.version_info[1]}) without "
+        "test folders and site-packages; "
+        "files the parser rejects or larger than the validator's limit are left "
+        "out of both. The validator's findings on the standard library are "
+        "expected and discarded."
+    )
+    return result
