@@ -44,7 +44,6 @@ from examples.inmemory import (
     FakeToolProxy,
     SeededIds,
     SteppingClock,
-    protocol_type,
 )
 from examples.inmemory.factories import Clock, IdFactory
 from examples.inmemory.values import (
@@ -83,6 +82,7 @@ from omnibase.protocols.types import (
     ProtocolWorkflowEvent,
     WorkflowState,
 )
+from omnibase.spi_conformance import protocol_type
 
 __all__ = [
     "ConcurrencyFacts",
@@ -342,7 +342,10 @@ def _show_container(demo: _Demo) -> InvalidInputError:
             protocol_type(ProtocolEventBus), SyncPublishBus(), name="sync"
         )
     except InvalidInputError as error:
-        demo.out(f"  refused: {error}")
+        first, *details = str(error).splitlines()
+        demo.out(f"  refused: {first}")
+        for detail in details:
+            demo.out(f"    {detail}")
         return error
     raise AssertionError("a non-conforming event bus was registered")
 

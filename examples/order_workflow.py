@@ -32,7 +32,6 @@ from examples.inmemory import (
     ToolFunction,
     ToolReply,
     WorkflowReducer,
-    protocol_type,
 )
 from examples.inmemory.factories import Clock, IdFactory
 from examples.inmemory.values import (
@@ -65,6 +64,7 @@ from omnibase.protocols.workflow_orchestration import (
     ProtocolWorkflowEventBus,
     ProtocolWorkflowPersistence,
 )
+from omnibase.spi_conformance import protocol_type
 
 __all__ = [
     "BACKUP",

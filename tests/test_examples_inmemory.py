@@ -25,7 +25,6 @@ from examples.inmemory import (
     SteppingClock,
     ToolReply,
     WorkflowReducer,
-    protocol_type,
 )
 from examples.inmemory.codec import decode_workflow_event, encode_workflow_event
 from examples.inmemory.event_bus import retry_delay
@@ -77,6 +76,7 @@ from omnibase.protocols.workflow_orchestration import (
     ProtocolWorkflowEventBus,
     ProtocolWorkflowPersistence,
 )
+from omnibase.spi_conformance import protocol_type
 
 WF = "order_fulfilment"
 INSTANCE = UUID("00000000-0000-4000-8000-000000000001")
@@ -1085,9 +1085,9 @@ class NotRuntimeCheckable(Protocol):
 @pytest.mark.parametrize(
     ("implementation", "reason"),
     [
-        (object(), "missing close, health_check, publish, subscribe_to_topic"),
-        (SyncPublishBus(), "publish\\(\\) must be declared with async def"),
-        (RenamedParameterBus(), "publish\\(\\) lacks parameter 'message'"),
+        (object(), "publish: is missing"),
+        (SyncPublishBus(), r"publish: is a plain `def`; the contract says `async def`"),
+        (RenamedParameterBus(), "publish: parameter #1 is named `msg`"),
     ],
 )
 def test_the_container_refuses_non_conforming_objects(

@@ -12,7 +12,7 @@ from examples.inmemory.mcp_registry import InMemoryMCPRegistry
 from examples.inmemory.mcp_tool_proxy import FakeToolProxy, ToolFunction, ToolReply
 from examples.inmemory.mcp_validator import SimpleMCPValidator
 from examples.inmemory.reducer import WorkflowReducer
-from examples.inmemory.service_registry import InMemoryServiceRegistry, protocol_type
+from examples.inmemory.service_registry import InMemoryServiceRegistry
 from examples.inmemory.workflow_event_bus import InMemoryWorkflowEventBus
 from examples.inmemory.workflow_persistence import InMemoryWorkflowPersistence
 
@@ -29,6 +29,5 @@ __all__ = [
     "ToolFunction",
     "ToolReply",
     "WorkflowReducer",
-    "protocol_type",
     "utc_now",
 ]

@@ -10,9 +10,18 @@ from pathlib import Path
 import pytest
 
 import omnibase.spi_conformance
-from omnibase.spi_conformance import conformance, discovery, members
+from omnibase.protocols.core import ProtocolWorkflowReducer
+from omnibase.protocols.errors import InvalidInputError
+from omnibase.protocols.event_bus import ProtocolEventBus
+from omnibase.spi_conformance import (
+    conformance,
+    discovery,
+    members,
+    protocol_type,
+    registration,
+)
 
-SUBMODULES = [conformance, discovery, members]
+SUBMODULES = [conformance, discovery, members, registration]
 SRC = Path(omnibase.spi_conformance.__file__).resolve().parents[2]
 
 
@@ -41,7 +50,9 @@ def test_submodule_all_lists_its_public_names(module: object) -> None:
 
 def test_package_exports_the_check_and_the_member_model() -> None:
     exported = set(omnibase.spi_conformance.__all__)
-    assert exported == set(conformance.__all__) | set(members.__all__)
+    assert exported == (
+        set(conformance.__all__) | set(members.__all__) | set(registration.__all__)
+    )
     for name in exported:
         assert getattr(omnibase.spi_conformance, name) is not None
 
@@ -73,3 +84,10 @@ def test_kit_loads_only_the_standard_library_and_the_spi(module: str) -> None:
     ]
     assert foreign == []
     importlib.import_module(module)
+
+
+def test_protocol_type_returns_the_class_and_unwraps_generic_protocols() -> None:
+    assert protocol_type(ProtocolEventBus) is ProtocolEventBus
+    assert protocol_type(ProtocolWorkflowReducer[int]) is ProtocolWorkflowReducer
+    with pytest.raises(InvalidInputError, match="is not a class"):
+        protocol_type(len)

@@ -8,6 +8,8 @@ and ``omnibase.protocols``.
   check stricter than ``isinstance`` (async-ness, parameter names, kinds,
   order, arity, optional parameters, properties versus methods).
 - :func:`contract_members`: how each member of a protocol is declared.
+- :func:`protocol_type`: pass a protocol class where ``type[T]`` is expected,
+  accepted by both mypy and pyright (mypy's ``type-abstract``).
 - :mod:`omnibase.spi_conformance.discovery`: find every SPI module and
   protocol, and render annotations back to source.
 
@@ -35,6 +37,7 @@ from omnibase.spi_conformance.members import (
     is_protocol_class,
     protocol_origin,
 )
+from omnibase.spi_conformance.registration import protocol_type
 
 __all__ = [
     "CallStyle",
@@ -49,4 +52,5 @@ __all__ = [
     "contract_members",
     "is_protocol_class",
     "protocol_origin",
+    "protocol_type",
 ]
