@@ -244,7 +244,7 @@ class InMemoryMCPRegistry:
                 tool=tool,
                 subsystem_name=registration.subsystem.name,
                 registration_id=registration.registration_id,
-                health=registration.health.status,
+                health=registration.health,
             )
             for registration in self._subsystems.values()
             for tool in registration.tools

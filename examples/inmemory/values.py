@@ -313,7 +313,7 @@ class ToolListing:
     tool: ToolDefinition
     subsystem_name: str
     registration_id: UUID
-    health: HealthStatus
+    health: HealthReport
 
 
 @dataclass(frozen=True, slots=True)

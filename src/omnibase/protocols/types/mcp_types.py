@@ -22,7 +22,6 @@ from typing import Literal, Protocol, runtime_checkable
 from uuid import UUID
 
 from omnibase.protocols.types.core_types import (
-    HealthStatus,
     JsonObject,
     JsonValue,
     ProtocolHealthReport,
@@ -196,8 +195,8 @@ class ProtocolMCPToolListing(Protocol):
         ...
 
     @property
-    def health(self) -> HealthStatus:
-        """The serving subsystem's current health status."""
+    def health(self) -> ProtocolHealthReport:
+        """The serving subsystem's current health."""
         ...
 
 
