@@ -56,7 +56,7 @@ class ProtocolMCPMonitor(Protocol):
         ...
 
     async def get_tool_metrics(
-        self, tool_name: str, *, since: datetime, until: datetime | None = None
+        self, tool_name: str, since: datetime, *, until: datetime | None = None
     ) -> ProtocolMCPToolMetrics:
         """Summarise the executions of one tool (MMO-2).
 
