@@ -8,7 +8,11 @@ Checks of the wheel's contents:
 - it holds no ``omnibase/__init__.py`` (PEP 420: other distributions add
   ``omnibase.core`` and friends beside it), no bytecode, and nothing outside
   those two packages and its ``.dist-info``;
-- its metadata requires Python >= 3.12 and no other distribution.
+- every shipped package directory holds ``py.typed`` (PEP 561), so type
+  checkers read the kit as well as the contracts;
+- its ``.dist-info`` holds the ``LICENSE`` and its metadata names project URLs;
+- its metadata requires Python >= 3.12 and no other distribution, except
+  behind the ``conformance`` extra (pytest, for the kit's suites).
 
 With ``--install`` it also installs the wheel into a new, empty virtual
 environment (no pip, no dev tools) and imports every public module there,
@@ -145,8 +149,16 @@ def content_problems(wheel: Path) -> list[str]:
                 f"{wheel.name}: Requires-Python is {metadata.get('Requires-Python')!r}"
             )
         requirements = metadata.get_all("Requires-Dist") or []
-        if requirements:
-            problems.append(f"{wheel.name}: runtime dependencies {requirements}")
+        unconditional = [r for r in requirements if 'extra == "conformance"' not in r]
+        if unconditional:
+            problems.append(f"{wheel.name}: runtime dependencies {unconditional}")
+        if not metadata.get_all("Project-URL"):
+            problems.append(f"{wheel.name}: no Project-URL in METADATA")
+    if not any(name.endswith(".dist-info/licenses/LICENSE") for name in names):
+        problems.append(f"{wheel.name}: no LICENSE in .dist-info/licenses/")
+    for package in SHIPPED_PACKAGES:
+        if f"{package}py.typed" not in names:
+            problems.append(f"{wheel.name}: {package} has no py.typed (PEP 561)")
     return problems
 
 
