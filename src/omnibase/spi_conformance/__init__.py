@@ -4,11 +4,11 @@ The kit is for implementers and dependency-injection containers; the SPI
 (``omnibase.protocols``) never imports it. It needs only the standard library
 and ``omnibase.protocols``.
 
-- :func:`check_conformance` / :func:`assert_conforms`: a registration-time
+- [`check_conformance`][] / [`assert_conforms`][]: a registration-time
   check stricter than ``isinstance`` (async-ness, parameter names, kinds,
   order, arity, optional parameters, properties versus methods).
-- :func:`contract_members`: how each member of a protocol is declared.
-- :func:`protocol_type`: pass a protocol class where ``type[T]`` is expected,
+- [`contract_members`][]: how each member of a protocol is declared.
+- [`protocol_type`][]: pass a protocol class where ``type[T]`` is expected,
   accepted by both mypy and pyright (mypy's ``type-abstract``).
 - :mod:`omnibase.spi_conformance.discovery`: find every SPI module and
   protocol, and render annotations back to source.

@@ -3,7 +3,7 @@
 ``isinstance(obj, SomeProtocol)`` only checks that every member exists: a sync
 ``def`` where the contract says ``async def``, a renamed parameter or a missing
 keyword-only parameter all pass it, and fail later, at the first call.
-:func:`check_conformance` inspects what a runtime check can see and reports
+[`check_conformance`][] inspects what a runtime check can see and reports
 every difference:
 
 - a missing member (a method set to ``None`` counts as missing, as in
@@ -40,7 +40,7 @@ Results are cached per ``(class, protocol)`` for everything found on the
 class, so a check of an instance costs a dictionary lookup plus one lookup in
 the instance's ``__dict__`` per member the class does not define. Classes are
 assumed not to change after their first check; call
-:func:`clear_conformance_cache` after patching one.
+[`clear_conformance_cache`][] after patching one.
 """
 
 import inspect
@@ -687,7 +687,7 @@ def _describe(implementation: object) -> str:
 def assert_conforms(implementation: object, protocol: type) -> None:
     """Raise unless ``implementation`` conforms to ``protocol``.
 
-    See :func:`check_conformance` for what is checked.
+    See [`check_conformance`][] for what is checked.
 
     Meant for dependency-injection containers at registration time (SR-1).
 

@@ -103,7 +103,7 @@ def named_literals(package: str = SPI_PACKAGE) -> list[NamedType]:
     """Return the public ``Literal`` aliases of a package (``X = Literal[...]``).
 
     ``typing.get_type_hints`` returns the ``Literal`` object itself, not its
-    name; this index lets :class:`AnnotationRenderer` print the name back.
+    name; this index lets [`AnnotationRenderer`][] print the name back.
 
     Args:
         package: Dotted name of the package to walk.
@@ -154,7 +154,7 @@ _RENAMED: Final[Mapping[tuple[str, str], str]] = {
 class AnnotationRenderer:
     """Render runtime type objects back to Python source.
 
-    Names are printed unqualified; :attr:`imports` collects what a module must
+    Names are printed unqualified; [`imports`][] collects what a module must
     import for the text to resolve. Type aliases (``type JsonValue = ...``)
     and PEP 695 type parameters are printed by name; ``Literal`` aliases are
     printed by name when given in ``literal_names``.
@@ -165,7 +165,7 @@ class AnnotationRenderer:
 
         Args:
             literal_names: ``Literal`` aliases to print by name (see
-                :func:`named_literals`).
+                [`named_literals`][]).
         """
         self._literal_names = list(literal_names)
         self.imports: dict[str, dict[str, str]] = {}

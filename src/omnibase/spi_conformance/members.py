@@ -4,7 +4,7 @@
 member exists. To say more, a check needs, for every member: is it a property
 or a method, is the method ``async def``, a plain ``def``, or a plain ``def``
 returning an ``AsyncIterator`` (which an ``async def ...: yield`` async
-generator implements), and what are its parameters. :func:`contract_members`
+generator implements), and what are its parameters. [`contract_members`][]
 answers that once per protocol and caches it.
 """
 

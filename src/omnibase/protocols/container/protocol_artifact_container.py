@@ -18,7 +18,7 @@ class ProtocolArtifactMetadata(Protocol):
 
     @property
     def name(self) -> str:
-        """Artifact name; with :attr:`version` it identifies the artifact."""
+        """Artifact name; with [`version`][] it identifies the artifact."""
         ...
 
     @property

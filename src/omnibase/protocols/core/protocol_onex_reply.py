@@ -80,7 +80,7 @@ class ProtocolOnexReply(Protocol):
 
     @property
     def outcome(self) -> ReplyOutcome:
-        """Which of :attr:`result` and :attr:`error` is meaningful (RPL-1)."""
+        """Which of [`result`][] and [`error`][] is meaningful (RPL-1)."""
         ...
 
     @property

@@ -1,9 +1,9 @@
 """Base value types shared by every domain of the SPI.
 
-One concept, one type: JSON is :data:`JsonValue`, health is
-:class:`ProtocolHealthReport` with a :data:`HealthStatus`, a listing is a
-:class:`ProtocolPage`, a subscription returns a :class:`ProtocolUnsubscribe`,
-a secret is a :class:`ProtocolSecretValue`. Everywhere in the SPI:
+One concept, one type: JSON is [`JsonValue`][], health is
+[`ProtocolHealthReport`][] with a [`HealthStatus`][], a listing is a
+[`ProtocolPage`][], a subscription returns a [`ProtocolUnsubscribe`][],
+a secret is a [`ProtocolSecretValue`][]. Everywhere in the SPI:
 
 Rules:
     T-1: Identifiers are ``uuid.UUID`` unless the spec names a string key
@@ -108,8 +108,8 @@ class ProtocolHealthCheckConfig(Protocol):
 
     The registered party sends heartbeats. A registration starts ``critical``
     until its first heartbeat, becomes ``critical`` when no heartbeat arrived
-    within :attr:`ttl`, and is removed when it stayed ``critical`` for
-    :attr:`deregister_critical_after` (the grace period).
+    within [`ttl`][], and is removed when it stayed ``critical`` for
+    [`deregister_critical_after`][] (the grace period).
     """
 
     @property
@@ -169,7 +169,7 @@ class ProtocolRetryPolicy(Protocol):
 
     @property
     def maximum_interval(self) -> timedelta:
-        """Upper bound of the delay; at least :attr:`initial_interval`."""
+        """Upper bound of the delay; at least [`initial_interval`][]."""
         ...
 
     @property

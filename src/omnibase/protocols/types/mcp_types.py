@@ -66,7 +66,7 @@ class ProtocolMCPToolDefinition(Protocol):
 
     @property
     def title(self) -> str | None:
-        """Display name, if different from :attr:`name`."""
+        """Display name, if different from [`name`][]."""
         ...
 
     @property
@@ -221,7 +221,7 @@ class ProtocolMCPContentBlock(Protocol):
 
     @property
     def mime_type(self) -> str | None:
-        """Media type of :attr:`data` or of the linked resource."""
+        """Media type of [`data`][] or of the linked resource."""
         ...
 
     @property

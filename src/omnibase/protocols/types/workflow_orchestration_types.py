@@ -12,9 +12,9 @@ Rules:
     WF-2: ``workflow.created`` is the first event (sequence 1) of every
         stream and puts the workflow in ``pending``; ``task.scheduled``
         creates a task in ``pending``. Neither is a transition.
-    WF-3: Every other event type listed in :data:`WORKFLOW_EVENT_STATES`
+    WF-3: Every other event type listed in [`WORKFLOW_EVENT_STATES`][]
         moves the workflow into the state given there, and every event type
-        listed in :data:`TASK_EVENT_STATES` moves the task named by the
+        listed in [`TASK_EVENT_STATES`][] moves the task named by the
         event's ``task_id`` into the state given there; the pair (current,
         new) must appear in the transition table.
     WF-4: ``dependency.*`` events carry a ``task_id`` when a task waits and
@@ -67,7 +67,7 @@ WorkflowState = Literal[
     "compensating",
     "compensated",
 ]
-"""States of a workflow instance; legal moves are in :data:`WORKFLOW_TRANSITIONS`."""
+"""States of a workflow instance; legal moves are in [`WORKFLOW_TRANSITIONS`][]."""
 
 TaskState = Literal[
     "pending",
@@ -82,7 +82,7 @@ TaskState = Literal[
     "compensating",
     "compensated",
 ]
-"""States of a task within a workflow; legal moves are in :data:`TASK_TRANSITIONS`."""
+"""States of a task within a workflow; legal moves are in [`TASK_TRANSITIONS`][]."""
 
 WorkflowEventType = Literal[
     "workflow.created",
