@@ -40,17 +40,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from examples.inmemory import (
-    FakeToolProxy,
-    SeededIds,
-    SteppingClock,
-)
-from examples.inmemory.factories import Clock, IdFactory
-from examples.inmemory.values import (
-    SecretValue,
-    SubsystemMetadata,
-    WorkflowSnapshot,
-)
 from examples.order_workflow import (
     BACKUP,
     PRIMARY,
@@ -83,6 +72,17 @@ from omnibase.protocols.types import (
     WorkflowState,
 )
 from omnibase.spi_conformance import protocol_type
+from omnibase.spi_conformance.reference import (
+    FakeToolProxy,
+    SeededIds,
+    SteppingClock,
+)
+from omnibase.spi_conformance.reference.factories import Clock, IdFactory
+from omnibase.spi_conformance.reference.values import (
+    SecretValue,
+    SubsystemMetadata,
+    WorkflowSnapshot,
+)
 
 __all__ = [
     "ConcurrencyFacts",

@@ -22,25 +22,6 @@ from datetime import timedelta
 from typing import Final, Self
 from uuid import UUID
 
-from examples.inmemory import (
-    InMemoryEventBus,
-    InMemoryMCPRegistry,
-    InMemoryServiceRegistry,
-    InMemoryWorkflowEventBus,
-    InMemoryWorkflowPersistence,
-    SimpleMCPValidator,
-    ToolFunction,
-    ToolReply,
-    WorkflowReducer,
-)
-from examples.inmemory.factories import Clock, IdFactory
-from examples.inmemory.values import (
-    SecretValue,
-    TaskConfiguration,
-    ToolDefinition,
-    WorkflowEvent,
-    WorkflowSnapshot,
-)
 from omnibase.protocols.container import ProtocolServiceRegistry
 from omnibase.protocols.core import ProtocolWorkflowReducer
 from omnibase.protocols.errors import (
@@ -65,6 +46,25 @@ from omnibase.protocols.workflow_orchestration import (
     ProtocolWorkflowPersistence,
 )
 from omnibase.spi_conformance import protocol_type
+from omnibase.spi_conformance.reference import (
+    InMemoryEventBus,
+    InMemoryMCPRegistry,
+    InMemoryServiceRegistry,
+    InMemoryWorkflowEventBus,
+    InMemoryWorkflowPersistence,
+    SimpleMCPValidator,
+    ToolFunction,
+    ToolReply,
+    WorkflowReducer,
+)
+from omnibase.spi_conformance.reference.factories import Clock, IdFactory
+from omnibase.spi_conformance.reference.values import (
+    SecretValue,
+    TaskConfiguration,
+    ToolDefinition,
+    WorkflowEvent,
+    WorkflowSnapshot,
+)
 
 __all__ = [
     "BACKUP",

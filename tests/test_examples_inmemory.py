@@ -1,4 +1,4 @@
-"""The in-memory implementations of ``examples.inmemory``, one contract at a time.
+"""The reference implementations (``omnibase.spi_conformance.reference``), one by one.
 
 Each test names the rule it checks. The protocol-typed assignments also make
 mypy and pyright verify every implementation against its contract.
@@ -13,33 +13,6 @@ from uuid import UUID
 
 import pytest
 
-from examples.inmemory import (
-    FakeToolProxy,
-    InMemoryEventBus,
-    InMemoryMCPRegistry,
-    InMemoryServiceRegistry,
-    InMemoryWorkflowEventBus,
-    InMemoryWorkflowPersistence,
-    SeededIds,
-    SimpleMCPValidator,
-    SteppingClock,
-    ToolReply,
-    WorkflowReducer,
-)
-from examples.inmemory.codec import decode_workflow_event, encode_workflow_event
-from examples.inmemory.event_bus import retry_delay
-from examples.inmemory.values import (
-    BusMessage,
-    BusMetadata,
-    HealthReport,
-    Page,
-    RetryPolicy,
-    SecretValue,
-    SubsystemMetadata,
-    ToolDefinition,
-    WorkflowEvent,
-    WorkflowSnapshot,
-)
 from omnibase.protocols.container import ProtocolServiceRegistry
 from omnibase.protocols.core import ProtocolWorkflowReducer
 from omnibase.protocols.errors import (
@@ -77,6 +50,36 @@ from omnibase.protocols.workflow_orchestration import (
     ProtocolWorkflowPersistence,
 )
 from omnibase.spi_conformance import protocol_type
+from omnibase.spi_conformance.reference import (
+    FakeToolProxy,
+    InMemoryEventBus,
+    InMemoryMCPRegistry,
+    InMemoryServiceRegistry,
+    InMemoryWorkflowEventBus,
+    InMemoryWorkflowPersistence,
+    SeededIds,
+    SimpleMCPValidator,
+    SteppingClock,
+    ToolReply,
+    WorkflowReducer,
+)
+from omnibase.spi_conformance.reference.codec import (
+    decode_workflow_event,
+    encode_workflow_event,
+)
+from omnibase.spi_conformance.reference.event_bus import retry_delay
+from omnibase.spi_conformance.reference.values import (
+    BusMessage,
+    BusMetadata,
+    HealthReport,
+    Page,
+    RetryPolicy,
+    SecretValue,
+    SubsystemMetadata,
+    ToolDefinition,
+    WorkflowEvent,
+    WorkflowSnapshot,
+)
 
 WF = "order_fulfilment"
 INSTANCE = UUID("00000000-0000-4000-8000-000000000001")

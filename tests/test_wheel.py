@@ -24,7 +24,11 @@ def load_check_wheel() -> ModuleType:
 
 check_wheel = load_check_wheel()
 
-GOOD_METADATA = "Metadata-Version: 2.4\nName: omnibase-spi\nRequires-Python: >=3.12\n"
+GOOD_METADATA = (
+    "Metadata-Version: 2.4\nName: omnibase-spi\nRequires-Python: >=3.12\n"
+    'Requires-Dist: pytest>=8.0 ; extra == "conformance"\n'
+    "Project-URL: Repository, https://example.org/omnibase-spi\n"
+)
 
 
 def make_wheel(path: Path, files: dict[str, str]) -> Path:
@@ -39,6 +43,7 @@ def complete_files() -> dict[str, str]:
     """Every file a correct wheel holds."""
     files = dict.fromkeys(check_wheel.shipped_sources(), "")
     files["omnibase_spi-0.1.0.dist-info/METADATA"] = GOOD_METADATA
+    files["omnibase_spi-0.1.0.dist-info/licenses/LICENSE"] = "MIT License"
     return files
 
 
@@ -77,6 +82,14 @@ def test_a_correct_wheel_has_no_problems(tmp_path: Path) -> None:
             },
             "Requires-Python is '>=3.8'",
         ),
+        (
+            {
+                "omnibase_spi-0.1.0.dist-info/METADATA": GOOD_METADATA.replace(
+                    "Project-URL", "X-Project-URL"
+                )
+            },
+            "no Project-URL",
+        ),
     ],
 )
 def test_content_problems_name_the_offending_file(
@@ -93,8 +106,25 @@ def test_a_missing_module_is_reported(tmp_path: Path) -> None:
     del files["omnibase/protocols/py.typed"]
     wheel = make_wheel(tmp_path / "bad.whl", files)
     assert check_wheel.content_problems(wheel) == [
-        "bad.whl: missing omnibase/protocols/py.typed"
+        "bad.whl: missing omnibase/protocols/py.typed",
+        "bad.whl: omnibase/protocols/ has no py.typed (PEP 561)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("removed", "expected"),
+    [
+        ("omnibase_spi-0.1.0.dist-info/licenses/LICENSE", "no LICENSE"),
+        ("omnibase/spi_conformance/py.typed", "spi_conformance/ has no py.typed"),
+    ],
+)
+def test_license_and_every_py_typed_are_required(
+    tmp_path: Path, removed: str, expected: str
+) -> None:
+    files = complete_files()
+    del files[removed]
+    problems = check_wheel.content_problems(make_wheel(tmp_path / "bad.whl", files))
+    assert any(expected in problem for problem in problems), problems
 
 
 def test_every_shipped_module_is_listed_for_the_import_probe() -> None:

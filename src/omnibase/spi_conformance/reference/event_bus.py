@@ -36,14 +36,6 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Final
 
-from examples.inmemory.factories import Clock, utc_now
-from examples.inmemory.values import (
-    BusMessage,
-    BusReceipt,
-    BusRecord,
-    HealthReport,
-    RetryPolicy,
-)
 from omnibase.protocols.errors import InvalidInputError, UnavailableError
 from omnibase.protocols.types import (
     EventMessage,
@@ -53,6 +45,14 @@ from omnibase.protocols.types import (
     ProtocolPublishReceipt,
     ProtocolRetryPolicy,
     ProtocolUnsubscribe,
+)
+from omnibase.spi_conformance.reference.factories import Clock, utc_now
+from omnibase.spi_conformance.reference.values import (
+    BusMessage,
+    BusReceipt,
+    BusRecord,
+    HealthReport,
+    RetryPolicy,
 )
 
 __all__ = ["DEFAULT_RETRY_POLICY", "InMemoryEventBus", "check_topic", "retry_delay"]

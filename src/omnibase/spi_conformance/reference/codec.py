@@ -15,13 +15,17 @@ from datetime import datetime
 from typing import Final, TypeGuard, get_args
 from uuid import UUID
 
-from examples.inmemory.values import BusMessage, BusMetadata, WorkflowEvent
 from omnibase.protocols.errors import InvalidInputError
 from omnibase.protocols.types import (
     JsonObject,
     ProtocolWorkflowEvent,
     WorkflowData,
     WorkflowEventType,
+)
+from omnibase.spi_conformance.reference.values import (
+    BusMessage,
+    BusMetadata,
+    WorkflowEvent,
 )
 
 __all__ = ["decode_workflow_event", "encode_workflow_event", "partition_key"]
@@ -84,7 +88,7 @@ def decode_workflow_event(value: bytes) -> WorkflowEvent:
     """Read a workflow event back from a record value.
 
     Args:
-        value: What :func:`encode_workflow_event` put on the wire.
+        value: What [`encode_workflow_event`][] put on the wire.
 
     Returns:
         The event.

@@ -35,16 +35,6 @@ from dataclasses import replace
 from datetime import timedelta
 from uuid import UUID
 
-from examples.inmemory.factories import Clock, IdFactory, utc_now
-from examples.inmemory.paging import paginate
-from examples.inmemory.values import (
-    HealthReport,
-    SubsystemMetadata,
-    SubsystemRegistration,
-    ToolDefinition,
-    ToolListing,
-    tool_result_with_attempts,
-)
 from omnibase.protocols.errors import (
     AlreadyRegisteredError,
     AuthenticationError,
@@ -67,6 +57,16 @@ from omnibase.protocols.types import (
     ProtocolPage,
     ProtocolSecretValue,
     ProtocolValidationIssue,
+)
+from omnibase.spi_conformance.reference.factories import Clock, IdFactory, utc_now
+from omnibase.spi_conformance.reference.paging import paginate
+from omnibase.spi_conformance.reference.values import (
+    HealthReport,
+    SubsystemMetadata,
+    SubsystemRegistration,
+    ToolDefinition,
+    ToolListing,
+    tool_result_with_attempts,
 )
 
 __all__ = ["InMemoryMCPRegistry"]

@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 from urllib.parse import urlsplit
 
-from examples.inmemory.values import ValidationIssue
 from omnibase.protocols.types import (
     JsonObject,
     JsonValue,
@@ -26,6 +25,7 @@ from omnibase.protocols.types import (
     ProtocolMCPToolDefinition,
     ProtocolValidationIssue,
 )
+from omnibase.spi_conformance.reference.values import ValidationIssue
 
 __all__ = ["SimpleMCPValidator"]
 

@@ -1,7 +1,7 @@
 """In-memory ``ProtocolWorkflowEventBus``, built on any ``ProtocolEventBus``.
 
 It depends only on the contracts it composes: an event bus carries the
-events (as JSON, see :mod:`examples.inmemory.codec`) and a workflow
+events (as JSON, see [`omnibase.spi_conformance.reference.codec`][]) and a workflow
 persistence answers replays.
 
 Demonstrates:
@@ -23,7 +23,6 @@ Deliberate simplifications:
 from collections.abc import AsyncIterator
 from uuid import UUID
 
-from examples.inmemory.codec import decode_workflow_event, encode_workflow_event
 from omnibase.protocols.errors import InvalidInputError
 from omnibase.protocols.event_bus import ProtocolEventBus
 from omnibase.protocols.types import (
@@ -35,6 +34,10 @@ from omnibase.protocols.types import (
     ProtocolWorkflowEventHandler,
 )
 from omnibase.protocols.workflow_orchestration import ProtocolWorkflowPersistence
+from omnibase.spi_conformance.reference.codec import (
+    decode_workflow_event,
+    encode_workflow_event,
+)
 
 __all__ = ["InMemoryWorkflowEventBus"]
 

@@ -33,11 +33,6 @@ from dataclasses import replace
 from typing import Final, TypeGuard, get_args
 from uuid import UUID
 
-from examples.inmemory.values import (
-    TaskConfiguration,
-    WorkflowContext,
-    WorkflowSnapshot,
-)
 from omnibase.protocols.errors import IllegalTransitionError, InvalidInputError
 from omnibase.protocols.types import (
     TASK_EVENT_STATES,
@@ -50,6 +45,11 @@ from omnibase.protocols.types import (
     WorkflowData,
     WorkflowState,
 )
+from omnibase.spi_conformance.reference.values import (
+    TaskConfiguration,
+    WorkflowContext,
+    WorkflowSnapshot,
+)
 
 __all__ = ["WorkflowReducer"]
 
@@ -60,7 +60,7 @@ _TASK_STATES: Final[frozenset[str]] = frozenset(get_args(TaskState))
 
 
 class WorkflowReducer:
-    """Folds workflow events into :class:`WorkflowSnapshot` values."""
+    """Folds workflow events into [`WorkflowSnapshot`][] values."""
 
     def initial_state(self, workflow_type: str, instance_id: UUID) -> WorkflowSnapshot:
         """Return the state before ``workflow.created`` (sequence number 0)."""

@@ -6,8 +6,8 @@ opaque (PG-3); a real store would encode a key and sign it.
 
 from collections.abc import Sequence
 
-from examples.inmemory.values import Page
 from omnibase.protocols.errors import InvalidInputError
+from omnibase.spi_conformance.reference.values import Page
 
 __all__ = ["paginate"]
 

@@ -1,8 +1,8 @@
 """A fake ``ProtocolMCPToolProxy`` that runs tools in process and injects faults.
 
-The "MCP servers" are plain functions: a :data:`ToolFunction` gets the
-arguments and answers a :class:`ToolReply`, either an output or a tool error.
-:meth:`FakeToolProxy.fail_transport` makes the next calls to one subsystem's
+The "MCP servers" are plain functions: a [`ToolFunction`][] gets the
+arguments and answers a [`ToolReply`][], either an output or a tool error.
+[`FakeToolProxy.fail_transport`][] makes the next calls to one subsystem's
 tool fail before they reach it, as a dropped connection would.
 
 Demonstrates:
@@ -15,7 +15,7 @@ Demonstrates:
 
 Deliberate simplifications:
     No network, so ``timeout`` is never reached and cancellation (MTP-4) is
-    just the ``CancelledError`` that asyncio raises. :attr:`FakeToolProxy.calls`
+    just the ``CancelledError`` that asyncio raises. [`FakeToolProxy.calls`][]
     records every attempted call, for demos and tests.
 """
 
@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
-from examples.inmemory.factories import Clock, IdFactory, utc_now
-from examples.inmemory.values import ContentBlock, Progress, ToolResult
 from omnibase.protocols.errors import UnavailableError
 from omnibase.protocols.types import (
     JsonObject,
@@ -35,6 +33,8 @@ from omnibase.protocols.types import (
     ProtocolMCPSubsystemRegistration,
     ProtocolMCPToolResult,
 )
+from omnibase.spi_conformance.reference.factories import Clock, IdFactory, utc_now
+from omnibase.spi_conformance.reference.values import ContentBlock, Progress, ToolResult
 
 __all__ = ["FakeToolProxy", "ToolFunction", "ToolReply"]
 

@@ -1,9 +1,10 @@
 """Injectable clocks and id factories, so a demo run can be made deterministic.
 
-Every implementation in :mod:`examples.inmemory` takes a :data:`Clock` and an
-:data:`IdFactory` instead of calling ``datetime.now`` or ``uuid4`` itself.
-Production code passes :func:`utc_now` and ``uuid.uuid4``; the example and its
-tests pass a :class:`SteppingClock` and :class:`SeededIds`, which print
+Every implementation in ``omnibase.spi_conformance.reference`` takes a
+[`Clock`][] and an [`IdFactory`][] instead of calling ``datetime.now`` or
+``uuid4`` itself.
+Production code passes [`utc_now`][] and ``uuid.uuid4``; the example and its
+tests pass a [`SteppingClock`][] and [`SeededIds`][], which print
 real-looking but reproducible values.
 """
 
@@ -22,7 +23,7 @@ type IdFactory = Callable[[], UUID]
 
 
 def utc_now() -> datetime:
-    """Return the current time in UTC (the production :data:`Clock`).
+    """Return the current time in UTC (the production [`Clock`][]).
 
     Returns:
         The current instant, timezone-aware.

@@ -4,11 +4,11 @@ Data contracts declare every member as a read-only ``@property`` (DESIGN rule
 3), so a frozen dataclass satisfies them for mypy, pyright and ``isinstance``
 alike, and may use narrower field types than the contract (``tuple`` for
 ``Sequence``, a concrete class for a protocol). Nothing here has behaviour
-beyond construction, except :class:`SecretValue`, which hides its secret
-(SEC-1), and :func:`tool_result_with_attempts`.
+beyond construction, except [`SecretValue`][], which hides its secret
+(SEC-1), and [`tool_result_with_attempts`][].
 
 The dataclasses may carry more than the contract asks for: the reducer's
-:class:`WorkflowSnapshot` also records the order in which tasks completed,
+[`WorkflowSnapshot`][] also records the order in which tasks completed,
 which compensation needs (WF-6) and ``ProtocolWorkflowSnapshot`` lacks.
 """
 

@@ -1,0 +1,45 @@
+"""Small in-memory implementations of the SPI's central contracts.
+
+One module per implementation; each module's docstring names the rules it
+demonstrates and what it deliberately simplifies. They use the standard
+library and ``omnibase.protocols`` only, and type-check against the
+protocols under ``mypy --strict`` and pyright's strict mode.
+"""
+
+from omnibase.spi_conformance.reference.event_bus import InMemoryEventBus
+from omnibase.spi_conformance.reference.factories import (
+    SeededIds,
+    SteppingClock,
+    utc_now,
+)
+from omnibase.spi_conformance.reference.mcp_registry import InMemoryMCPRegistry
+from omnibase.spi_conformance.reference.mcp_tool_proxy import (
+    FakeToolProxy,
+    ToolFunction,
+    ToolReply,
+)
+from omnibase.spi_conformance.reference.mcp_validator import SimpleMCPValidator
+from omnibase.spi_conformance.reference.reducer import WorkflowReducer
+from omnibase.spi_conformance.reference.service_registry import InMemoryServiceRegistry
+from omnibase.spi_conformance.reference.workflow_event_bus import (
+    InMemoryWorkflowEventBus,
+)
+from omnibase.spi_conformance.reference.workflow_persistence import (
+    InMemoryWorkflowPersistence,
+)
+
+__all__ = [
+    "FakeToolProxy",
+    "InMemoryEventBus",
+    "InMemoryMCPRegistry",
+    "InMemoryServiceRegistry",
+    "InMemoryWorkflowEventBus",
+    "InMemoryWorkflowPersistence",
+    "SeededIds",
+    "SimpleMCPValidator",
+    "SteppingClock",
+    "ToolFunction",
+    "ToolReply",
+    "WorkflowReducer",
+    "utc_now",
+]
