@@ -7,6 +7,7 @@ dataclasses, with assignments that make the checker verify conformance.
 It is a benchmark input, not a usable bus: subscriptions deliver nothing.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
@@ -36,12 +37,17 @@ class Metadata:
 
     event_type: str
     source: str
-    event_id: UUID = field(default_factory=uuid4)
+    event_id: str = field(default_factory=lambda: str(uuid4()))
     occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     correlation_id: UUID | None = None
-    causation_id: UUID | None = None
+    causation_id: str | None = None
     content_type: str | None = "application/json"
     trace_parent: str | None = None
+    trace_state: str | None = None
+    subject: str | None = None
+    data_schema: str | None = None
+    spec_version: str = "1.0"
+    extensions: Mapping[str, str] = field(default_factory=dict[str, str])
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +121,7 @@ class InMemoryEventBus:
         status: HealthStatus = "critical" if self._closed else "passing"
         return Health(status, datetime.now(UTC))
 
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         self._closed = True
 
 

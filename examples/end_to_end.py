@@ -421,8 +421,8 @@ async def _fulfil_order(demo: _Demo) -> tuple[WorkflowRun, ConcurrencyFacts]:
         conflict = error
     caught_up = await runner.catch_up()
     out(
-        f"  replica-1's append expected last sequence {conflict.expected_sequence}, "
-        f"found {conflict.actual_sequence}: ConcurrencyConflictError (WP-2)"
+        f"  replica-1's append expected last sequence {conflict.expected}, "
+        f"found {conflict.actual}: ConcurrencyConflictError (WP-2)"
     )
     out(
         f"  replica-1 retries: it folds the {caught_up} new event, sees "
@@ -682,8 +682,8 @@ async def run_demo(*, out: Output = print, seed: int = 2024) -> DemoReport:
     for unsubscribe in unsubscribes:
         await unsubscribe()
         await unsubscribe()  # a no-op (SUB-2)
-    await services.event_bus.close()
-    await services.event_bus.close()  # idempotent (EB-6)
+    await services.event_bus.aclose()
+    await services.event_bus.aclose()  # idempotent (LC-2)
     health = await services.event_bus.health_check()
     out(
         "  every unsubscribe called twice, no error (SUB-2); bus closed twice, "

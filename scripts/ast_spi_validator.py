@@ -116,14 +116,14 @@ RULES: Final[dict[str, Rule]] = {
 
 SPI_ROOT: Final = "omnibase.protocols"
 ALLOWED_MODULES: Final = frozenset(
-    {"typing", "collections.abc", "uuid", "datetime", "enum"}
+    {"typing", "collections.abc", "uuid", "datetime", "enum", "types"}
 )
 ERRORS_MODULE: Final = SPI_ROOT + ".errors"
 #: Rank of each SPI domain; a module may import only lower ranks (or its own
 #: domain). Equal ranks are independent siblings.
 LAYERS: Final[dict[str, int]] = {
-    "errors": 0,
-    "types": 1,
+    "types": 0,
+    "errors": 1,
     "core": 2,
     "event_bus": 3,
     "container": 3,
@@ -131,7 +131,7 @@ LAYERS: Final[dict[str, int]] = {
     "workflow_orchestration": 4,
 }
 _ORDER: Final = (
-    "errors <- types <- core <- event_bus | container | mcp <- workflow_orchestration"
+    "types <- errors <- core <- event_bus | container | mcp <- workflow_orchestration"
 )
 EXEMPT_PROTOCOL_NAMES: Final = frozenset(
     {"EventMessage", "EventMetadata", "NodeMetadata"}
@@ -821,7 +821,7 @@ class _Checker:
                 node,
                 "SPI101",
                 f"`{module}` is outside the allow-list (typing, collections.abc, "
-                "uuid, datetime, enum, omnibase.protocols)",
+                "types, uuid, datetime, enum, omnibase.protocols)",
             )
         elif module.startswith(SPI_ROOT + "."):
             self._layering(node, module)
@@ -1033,7 +1033,15 @@ class _Checker:
                 f"annotated `{name}` must be `Final` (aliases: `type {name} = ...`)",
             )
             return None
-        if stmt.value is None or not _is_literal(stmt.value):
+        value = stmt.value
+        if (  # a read-only table: MappingProxyType({...literals...})
+            isinstance(value, ast.Call)
+            and self._qualify(value.func) == "types.MappingProxyType"
+            and len(value.args) == 1
+            and not value.keywords
+        ):
+            value = value.args[0]
+        if value is None or not _is_literal(value):
             self.report(
                 stmt.value or stmt,
                 "SPI302",

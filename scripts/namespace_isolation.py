@@ -28,7 +28,9 @@ REPO: Final = Path(__file__).resolve().parent.parent
 LAYERS_CONFIG: Final = REPO / ".importlinter"
 #: Top-level external packages the SPI may import; ``collections`` only as
 #: ``collections.abc`` (grimp records external imports by top-level package).
-ALLOWED: Final = frozenset({"typing", "collections", "uuid", "datetime", "enum"})
+ALLOWED: Final = frozenset(
+    {"typing", "collections", "uuid", "datetime", "enum", "types"}
+)
 NAMESPACE_ENTRIES: Final = frozenset({"protocols", "spi_conformance", "__pycache__"})
 _COLLECTIONS_ABC = re.compile(r"\s*(from|import)\s+collections\.abc\b")
 
@@ -85,7 +87,10 @@ def _why_forbidden(imported: str, line: str) -> str | None:
         return (
             "an implementation package: the SPI must not depend on its implementations"
         )
-    return "outside the allow-list (typing, collections.abc, uuid, datetime, enum, SPI)"
+    return (
+        "outside the allow-list (typing, collections.abc, uuid, datetime, enum, "
+        "types, SPI)"
+    )
 
 
 def check_allowlist(root: Path) -> list[str]:

@@ -8,7 +8,7 @@
 # else python3). Four checks, each reporting every violation it finds:
 #   allow-list  the SPI imports only typing, collections.abc, uuid, datetime,
 #               enum and itself (grimp import graph, external packages included)
-#   layers      errors <- types <- core <- event_bus | container | mcp
+#   layers      types <- errors <- core <- event_bus | container | mcp
 #               <- workflow_orchestration, and the root package imports nothing
 #               from the SPI (import-linter contract in .importlinter)
 #   layout      PEP 420: no src/omnibase/__init__.py, only protocols/ and

@@ -46,8 +46,12 @@ PURE_OR_LOCAL = {
     "ProtocolKafkaAdapter.assignment": "local consumer state",
 }
 
-# Names ending in ``_id`` that are names chosen by people, not generated ids.
+# Names ending in ``_id`` that are names chosen by people, not generated ids,
+# and CloudEvents ids, which are any string (EVM-1): a member of these
+# protocols named here is exempt from "ids are UUID" (T-1).
 STRING_KEYS = {"group_id"}
+CLOUDEVENTS_IDS = {"event_id", "causation_id"}
+CLOUDEVENTS_PROTOCOLS = {"ProtocolCloudEventAttributes"}
 VALUE_RULES = [
     (re.compile(r"^(.+_)?id$"), UUID),
     (re.compile(r"^.+_at$"), datetime),
@@ -123,6 +127,9 @@ def value_type_problems(protocols: Iterable[type]) -> list[str]:
         for pattern, expected in VALUE_RULES
         if pattern.match(name)
         and name not in STRING_KEYS
+        and not (
+            name in CLOUDEVENTS_IDS and owner.split(".")[0] in CLOUDEVENTS_PROTOCOLS
+        )
         and _alternatives(annotation) != {expected}
     ]
 

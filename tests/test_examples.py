@@ -187,9 +187,10 @@ def test_a_non_idempotent_tool_is_not_failed_over(report: DemoReport) -> None:
 
 def test_the_concurrent_start_conflicted_and_was_retried(report: DemoReport) -> None:
     conflict = report.concurrency.conflict
-    assert conflict.workflow_type == "order_fulfilment"
-    assert conflict.instance_id == report.fulfilled.instance_id
-    assert (conflict.expected_sequence, conflict.actual_sequence) == (4, 5)
+    assert conflict.subject == (
+        f"stream order_fulfilment/{report.fulfilled.instance_id}"
+    )
+    assert (conflict.expected, conflict.actual) == (4, 5)
     assert report.concurrency.caught_up == 1
     started = [e for e in report.fulfilled.events if e.event_type == "workflow.started"]
     assert len(started) == 1

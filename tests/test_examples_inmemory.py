@@ -68,6 +68,7 @@ from omnibase.spi_conformance.reference.codec import (
     encode_workflow_event,
 )
 from omnibase.spi_conformance.reference.event_bus import retry_delay
+from omnibase.spi_conformance.reference.lifecycle import ReferenceLifecycle
 from omnibase.spi_conformance.reference.values import (
     BusMessage,
     BusMetadata,
@@ -127,7 +128,7 @@ def message(topic: str, key: str | None, value: str = "v") -> BusMessage:
         topic=topic,
         key=None if key is None else key.encode(),
         value=value.encode(),
-        metadata=BusMetadata(UUID(int=len(value)), "test.event", "/tests", T0),
+        metadata=BusMetadata(str(UUID(int=len(value))), "test.event", "/tests", T0),
     )
 
 
@@ -252,11 +253,11 @@ def test_a_stale_expected_sequence_conflicts_and_stores_nothing() -> None:
                 WF, INSTANCE, [replace(late, sequence_number=1)], 0
             )
         conflict = caught.value
-        assert (conflict.workflow_type, conflict.instance_id) == (WF, INSTANCE)
-        assert (conflict.expected_sequence, conflict.actual_sequence) == (0, 1)
+        assert conflict.subject == f"stream {WF}/{INSTANCE}"
+        assert (conflict.expected, conflict.actual) == (0, 1)
         with pytest.raises(ConcurrencyConflictError) as ahead:
             await store.append_events(WF, INSTANCE, [late], 5)
-        assert (ahead.value.expected_sequence, ahead.value.actual_sequence) == (5, 1)
+        assert (ahead.value.expected, ahead.value.actual) == (5, 1)
         assert await store.last_sequence(WF, INSTANCE) == 1  # WP-2: nothing stored
 
     asyncio.run(scenario())
@@ -663,8 +664,8 @@ def test_close_is_idempotent_and_final() -> None:
         bus = InMemoryEventBus()
         handler = Recorder()
         await bus.subscribe_to_topic("t", "g", handler)
-        await bus.close()
-        await bus.close()  # EB-6
+        await bus.aclose()
+        await bus.aclose()  # EB-6
         with pytest.raises(UnavailableError):
             await bus.publish(message("t", "k"))
         with pytest.raises(UnavailableError):
@@ -885,7 +886,7 @@ def test_unknown_tools_and_unhealthy_subsystems() -> None:
     asyncio.run(scenario())
 
 
-class SlowProxy:
+class SlowProxy(ReferenceLifecycle):
     """A tool proxy whose calls never finish in time."""
 
     async def call_tool(

@@ -73,7 +73,7 @@ class GoodBus:
     async def health_check(self) -> ProtocolHealthReport:
         raise NotImplementedError
 
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         return None
 
 
@@ -98,9 +98,9 @@ async def _publish_generator(
 
 
 BAD_BUSES: list[tuple[str, object, MismatchCode]] = [
-    ("close", None, "missing"),
-    ("close", property(lambda self: None), "not-a-method"),
-    ("close", 42, "not-a-method"),
+    ("aclose", None, "missing"),
+    ("aclose", property(lambda self: None), "not-a-method"),
+    ("aclose", 42, "not-a-method"),
     ("publish", _publish_sync, "not-async"),
     ("publish", _publish_generator, "not-async"),
 ]
@@ -116,12 +116,12 @@ def test_member_mismatch(member: str, value: object, code: MismatchCode) -> None
 
 
 def test_missing_member() -> None:
-    class NoClose:
+    class NoAclose:
         publish = GoodBus.publish
         subscribe_to_topic = GoodBus.subscribe_to_topic
         health_check = GoodBus.health_check
 
-    assert codes(NoClose(), ProtocolEventBus) == [("close", "missing")]
+    assert codes(NoAclose(), ProtocolEventBus) == [("aclose", "missing")]
 
 
 # Signatures of `publish(self, message, *, timeout=None)`: good and bad.
@@ -294,6 +294,12 @@ def test_sync_contract() -> None:
 
 
 class ReplayBase:
+    async def health_check(self) -> ProtocolHealthReport:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        return None
+
     async def publish_workflow_event(
         self, event: ProtocolWorkflowEvent, *, target_topic: str | None = None
     ) -> None:
@@ -371,10 +377,10 @@ def test_decorated_methods() -> None:
     def traced_async(function: Callable[..., object]) -> Callable[..., object]:
         return inspect.markcoroutinefunction(traced(function))
 
-    sync_wrapped = _bus_with("close", traced(GoodBus.close))
-    marked = _bus_with("close", traced_async(GoodBus.close))
+    sync_wrapped = _bus_with("aclose", traced(GoodBus.aclose))
+    marked = _bus_with("aclose", traced_async(GoodBus.aclose))
     # A sync wrapper hides the coroutine function: mark it (or write it async).
-    assert codes(sync_wrapped(), ProtocolEventBus) == [("close", "not-async")]
+    assert codes(sync_wrapped(), ProtocolEventBus) == [("aclose", "not-async")]
     assert check_conformance(marked(), ProtocolEventBus) == []
 
 
@@ -542,15 +548,15 @@ def test_declared_but_unset_attribute() -> None:
 
 
 def test_method_held_by_the_instance() -> None:
-    async def close() -> None:
+    async def aclose() -> None:
         return None
 
-    def close_sync() -> None:
+    def aclose_sync() -> None:
         return None
 
     @dataclass
     class Holder:
-        close: Callable[[], object]
+        aclose: Callable[[], object]
         publish: Callable[..., object] = field(default=GoodBus().publish)
         subscribe_to_topic: Callable[..., object] = field(
             default=GoodBus().subscribe_to_topic
@@ -558,10 +564,10 @@ def test_method_held_by_the_instance() -> None:
         health_check: Callable[..., object] = field(default=GoodBus().health_check)
 
     assert check_conformance(Holder, ProtocolEventBus) == []
-    assert check_conformance(Holder(close), ProtocolEventBus) == []
-    assert codes(Holder(close_sync), ProtocolEventBus) == [("close", "not-async")]
+    assert check_conformance(Holder(aclose), ProtocolEventBus) == []
+    assert codes(Holder(aclose_sync), ProtocolEventBus) == [("aclose", "not-async")]
     not_callable = typing.cast("Callable[[], object]", 42)
-    assert codes(Holder(not_callable), ProtocolEventBus) == [("close", "not-a-method")]
+    assert codes(Holder(not_callable), ProtocolEventBus) == [("aclose", "not-a-method")]
 
 
 # --- inheritance, generics, protocols that are not runtime-checkable ------------
@@ -577,20 +583,20 @@ def test_inherited_members_are_checked() -> None:
 
 def test_protocol_that_is_not_runtime_checkable() -> None:
     class Closeable(Protocol):
-        def close(self, *, force: bool = False) -> None: ...
+        def aclose(self, *, force: bool = False) -> None: ...
 
     class Good:
-        def close(self, *, force: bool = False) -> None:
+        def aclose(self, *, force: bool = False) -> None:
             return None
 
     class Bad:
-        async def close(self) -> None:
+        async def aclose(self) -> None:
             return None
 
     assert check_conformance(Good(), Closeable) == []
     assert codes(Bad(), Closeable) == [
-        ("close", "unexpected-async"),
-        ("close", "missing-parameter"),
+        ("aclose", "unexpected-async"),
+        ("aclose", "missing-parameter"),
     ]
 
 
@@ -629,7 +635,7 @@ def test_assert_conforms_lists_every_mismatch() -> None:
         async def health_check(self, verbose: bool) -> ProtocolHealthReport:
             raise NotImplementedError
 
-        close = None
+        aclose = None
 
     with pytest.raises(InvalidInputError) as raised:
         assert_conforms(Broken(), ProtocolEventBus)
@@ -640,7 +646,7 @@ def test_assert_conforms_lists_every_mismatch() -> None:
         "instance does not conform to "
         "omnibase.protocols.event_bus.protocol_event_bus.ProtocolEventBus "
         "(6 mismatches):",
-        "  - close: is None; the contract declares a method [missing]",
+        "  - aclose: is None; the contract declares a method [missing]",
         "  - health_check: requires parameter `verbose`, which the contract never "
         "passes [extra-required-parameter]",
         "  - publish: is a plain `def`; the contract says `async def` (awaited) "
@@ -663,17 +669,17 @@ def test_assert_conforms_names_classes_and_functions() -> None:
 
 
 def test_mismatch_text() -> None:
-    mismatch = Mismatch("close", "missing", "is missing")
-    assert str(mismatch) == "close: is missing [missing]"
+    mismatch = Mismatch("aclose", "missing", "is missing")
+    assert str(mismatch) == "aclose: is missing [missing]"
 
 
 # --- caching and cost ------------------------------------------------------------
 
 
 def test_results_are_fresh_lists() -> None:
-    first = check_conformance(_bus_with("close", None)(), ProtocolEventBus)
+    first = check_conformance(_bus_with("aclose", None)(), ProtocolEventBus)
     first.clear()
-    assert check_conformance(_bus_with("close", None)(), ProtocolEventBus) != []
+    assert check_conformance(_bus_with("aclose", None)(), ProtocolEventBus) != []
 
 
 def test_cache_follows_class_changes_after_clearing() -> None:
@@ -681,9 +687,9 @@ def test_cache_follows_class_changes_after_clearing() -> None:
         pass
 
     assert check_conformance(Patched(), ProtocolEventBus) == []
-    Patched.close = None  # type: ignore[assignment]
+    Patched.aclose = None  # type: ignore[assignment]
     clear_conformance_cache()
-    assert codes(Patched(), ProtocolEventBus) == [("close", "missing")]
+    assert codes(Patched(), ProtocolEventBus) == [("aclose", "missing")]
 
 
 def test_cache_does_not_keep_classes_alive() -> None:

@@ -185,7 +185,6 @@ CASES = [
             """),
         ((1, 1), (2, 8), (3, 1), (4, 32)),
         src("""
-            from omnibase.protocols.errors import SampleError
             from omnibase.protocols.types.other import Y
             from . import other
             import omnibase.protocols
@@ -768,8 +767,8 @@ def test_good_fixture_tree_is_clean() -> None:
         ("protocols/__init__.py", "from . import core", False),
         ("protocols/__init__.py", "import omnibase.protocols.errors", False),
         ("protocols/__init__.py", "from typing import Final", True),
-        ("protocols/errors.py", "from omnibase.protocols.types import X", False),
-        ("protocols/types/a.py", "from ..errors import E", True),
+        ("protocols/errors.py", "from omnibase.protocols.types import X", True),
+        ("protocols/types/a.py", "from ..errors import E", False),
         ("protocols/types/a.py", "from .b import X", True),
         ("protocols/core/a.py", "from ..types import X", True),
         ("protocols/core/a.py", "from ..mcp import X", False),

@@ -7,6 +7,7 @@ an implementer may reasonably write and the contracts promise to accept.
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast, get_args
 from uuid import UUID
 
 from case_support import EventBusWithoutPublish, WorkflowEventBusWithoutReplay
@@ -15,6 +16,7 @@ from pydantic import SecretStr
 from omnibase.protocols.event_bus import ProtocolEventBus
 from omnibase.protocols.types import (
     EventMessage,
+    HealthStatus,
     IsolationLevel,
     ProtocolEventHandler,
     ProtocolEventRecord,
@@ -95,19 +97,42 @@ def accept_mutable_collections(event: MutableEvent) -> None:
     _contract: ProtocolWorkflowEvent = event
 
 
-# pydantic's SecretStr is a ProtocolSecretValue, in a mapping too.
+# pydantic's SecretStr is a ProtocolSecretValue; a context holds references
+# (WCX-1), which a frozen dataclass with one ``uri`` field satisfies.
 @dataclass(frozen=True)
-class ContextWithSecretStr:
+class Reference:
+    uri: str
+
+
+@dataclass(frozen=True)
+class ContextWithReferences:
     workflow_type: str
     instance_id: UUID
     correlation_id: UUID
     isolation_level: IsolationLevel
     data: Mapping[str, WorkflowData]
-    secrets: Mapping[str, SecretStr]
+    secrets: Mapping[str, Reference]
     capabilities: Sequence[str]
     resource_limits: Mapping[str, int]
 
 
-def accept_secret_str(context: ContextWithSecretStr, key: SecretStr) -> None:
+def accept_secret_str(context: ContextWithReferences, key: SecretStr) -> None:
     _secret: ProtocolSecretValue = key
     _contract: ProtocolWorkflowContext = context
+
+
+# T-5: runtime checks that a rule asks for, written on the value cast to
+# ``object``, are neither unreachable nor unnecessary for either checker.
+# (Without the cast, basedpyright reports ``not isinstance(names, Sequence)``
+# as an unnecessary isinstance call; an annotated ``value: object = names``
+# does not help, because pyright narrows a variable on assignment.)
+def check_names(names: Sequence[str]) -> None:
+    value = cast("object", names)
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise ValueError("a sequence of names, not one string (T-5)")
+
+
+def check_status(status: HealthStatus) -> None:
+    value = cast("object", status)
+    if value not in get_args(HealthStatus):
+        raise ValueError(f"unknown health status {status!r}")

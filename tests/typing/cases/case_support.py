@@ -35,12 +35,18 @@ class EventBusWithoutPublish:
     async def health_check(self) -> ProtocolHealthReport:
         raise NotImplementedError
 
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         raise NotImplementedError
 
 
 class WorkflowEventBusWithoutReplay:
     """A faithful ``ProtocolWorkflowEventBus`` minus ``replay_events``."""
+
+    async def health_check(self) -> ProtocolHealthReport:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
 
     async def publish_workflow_event(
         self, event: ProtocolWorkflowEvent, *, target_topic: str | None = None

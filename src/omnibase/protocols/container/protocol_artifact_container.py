@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
+from omnibase.protocols.core.protocol_lifecycle import ProtocolLifecycle
 from omnibase.protocols.types.core_types import ProtocolPage
 
 __all__ = ["ArtifactType", "ProtocolArtifactContainer", "ProtocolArtifactMetadata"]
@@ -53,7 +54,7 @@ class ProtocolArtifactMetadata(Protocol):
 
 
 @runtime_checkable
-class ProtocolArtifactContainer(Protocol):
+class ProtocolArtifactContainer(ProtocolLifecycle, Protocol):
     """Stores and serves immutable artifact versions.
 
     Rules:

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 from uuid import UUID
 
+from omnibase.protocols.core.protocol_lifecycle import ProtocolLifecycle
 from omnibase.protocols.types.core_types import (
     HealthStatus,
     NodeMetadata,
@@ -16,7 +17,7 @@ __all__ = ["ProtocolNodeRegistry"]
 
 
 @runtime_checkable
-class ProtocolNodeRegistry(Protocol):
+class ProtocolNodeRegistry(ProtocolLifecycle, Protocol):
     """Registry of ONEX nodes, their capabilities and their health.
 
     Health follows TTL heartbeats (Consul's model): see

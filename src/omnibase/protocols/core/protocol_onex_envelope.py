@@ -1,94 +1,50 @@
 """The ONEX message envelope: CloudEvents 1.0 attributes around a JSON payload."""
 
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol, override, runtime_checkable
 from uuid import UUID
 
-from omnibase.protocols.types.core_types import JsonValue
+from omnibase.protocols.types.core_types import (
+    JsonValue,
+    ProtocolCloudEventAttributes,
+)
 
 __all__ = ["ProtocolOnexEnvelope"]
 
 
 @runtime_checkable
-class ProtocolOnexEnvelope(Protocol):
+class ProtocolOnexEnvelope(ProtocolCloudEventAttributes, Protocol):
     """A message between ONEX nodes: request, command or event.
 
-    The attributes map one to one onto CloudEvents 1.0 (``id``, ``source``,
-    ``specversion``, ``type``, ``time``, ``subject``, ``datacontenttype``,
-    ``dataschema``) and its extensions (``correlationid``, ``causationid``,
-    ``partitionkey``, ``traceparent``, ``expirytime``).
+    Its attributes are the CloudEvents 1.0 attributes every SPI message has
+    (``ProtocolCloudEventAttributes``, with their wire names) plus the
+    ``partitionkey`` extension and two ONEX extensions, ``replyto`` and
+    ``deadline``.
 
     Rules:
-        ENV-1: ``(source, envelope_id)`` identifies a message; a re-send keeps
-            its ``envelope_id`` so receivers deduplicate on it.
-        ENV-2: ``correlation_id`` is shared by every message of one
-            conversation; ``causation_id`` is the ``envelope_id`` of the
-            message that directly caused this one.
-        ENV-3: On Kafka the envelope travels in binary mode: attributes as
-            ``ce_*`` headers (UTF-8), the payload as the record value, and
-            ``partition_key`` as the record key.
+        ENV-1: ``correlation_id`` is required on an envelope (T-7); a reply
+            or follow-up message keeps the request's.
+        ENV-2: ``causation_id`` is the ``event_id`` of the message that
+            directly caused this one (EVM-2).
+        ENV-3: On Kafka the envelope travels in CloudEvents binary mode: the
+            attributes as the ``ce_*`` headers of the table in
+            ``ProtocolCloudEventAttributes``, ``partition_key`` as the
+            ``ce_partitionkey`` header and, UTF-8 encoded, as the record key,
+            ``reply_to`` as ``ce_replyto``, ``deadline`` as ``ce_deadline``
+            (RFC 3339), the payload as the record value.
         ENV-4: A receiver does not process an envelope whose ``deadline`` has
             passed; a request answered that late gets an error reply.
     """
 
     @property
-    def envelope_id(self) -> UUID:
-        """Id of the message (CloudEvents ``id``; ENV-1)."""
-        ...
-
-    @property
-    def source(self) -> str:
-        """URI-reference of the sender (CloudEvents ``source``)."""
-        ...
-
-    @property
-    def message_type(self) -> str:
-        """Reverse-DNS message type (CloudEvents ``type``)."""
-        ...
-
-    @property
-    def spec_version(self) -> str:
-        """CloudEvents version of the attributes; ``"1.0"``."""
-        ...
-
-    @property
-    def created_at(self) -> datetime:
-        """When the message was created (CloudEvents ``time``)."""
-        ...
-
-    @property
-    def subject(self) -> str | None:
-        """What the message is about within the source, if narrower."""
-        ...
-
-    @property
-    def content_type(self) -> str | None:
-        """Media type of the payload; ``None`` means ``application/json``."""
-        ...
-
-    @property
-    def data_schema(self) -> str | None:
-        """URI of the schema the payload conforms to."""
-        ...
-
-    @property
+    @override
     def correlation_id(self) -> UUID:
-        """Id shared by every message of the conversation (ENV-2)."""
-        ...
-
-    @property
-    def causation_id(self) -> UUID | None:
-        """Id of the message that caused this one (ENV-2)."""
+        """Id shared by every message of the conversation (ENV-1, T-7)."""
         ...
 
     @property
     def partition_key(self) -> str | None:
         """Key that keeps related messages in order (ENV-3)."""
-        ...
-
-    @property
-    def trace_parent(self) -> str | None:
-        """W3C ``traceparent`` of the sending span."""
         ...
 
     @property

@@ -3,8 +3,8 @@
 from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
+from omnibase.protocols.core.protocol_lifecycle import ProtocolLifecycle
 from omnibase.protocols.types.core_types import (
-    ProtocolHealthReport,
     ProtocolRetryPolicy,
     ProtocolUnsubscribe,
 )
@@ -19,7 +19,7 @@ __all__ = ["ProtocolEventBus"]
 
 
 @runtime_checkable
-class ProtocolEventBus(Protocol):
+class ProtocolEventBus(ProtocolLifecycle, Protocol):
     """Publish/subscribe with consumer groups and at-least-once delivery.
 
     Rules:
@@ -40,9 +40,9 @@ class ProtocolEventBus(Protocol):
             no dead-letter topic the subscription stops without
             acknowledging it, so nothing is lost, and ``health_check``
             reports ``critical``.
-        EB-6: ``close`` ends every subscription (SUB-1), waits for pending
-            publishes and is idempotent; after it ``health_check`` reports
-            ``critical`` and every other method raises ``UnavailableError``.
+        EB-6: ``aclose`` ends every subscription (SUB-1) and waits for
+            pending publishes; then LC-2 and LC-3 hold. ``health_check``
+            reports ``critical`` after EB-5 stopped a subscription.
     """
 
     async def publish(
@@ -62,7 +62,7 @@ class ProtocolEventBus(Protocol):
             DeadlineExceededError: No acknowledgement within ``timeout``; the
                 message may or may not have been stored.
             UnavailableError: The broker could not be reached, or the bus was
-                closed (EB-6).
+                closed (LC-3).
         """
         ...
 
@@ -94,26 +94,6 @@ class ProtocolEventBus(Protocol):
         Raises:
             InvalidInputError: A bad topic name, group id or dead-letter topic.
             UnavailableError: The broker could not be reached, or the bus was
-                closed (EB-6).
-        """
-        ...
-
-    async def health_check(self) -> ProtocolHealthReport:
-        """Report the bus's health (broker reachable, consumers alive).
-
-        Returns:
-            The current health; ``critical`` after EB-5 stopped a subscription.
-
-        Raises:
-            DeadlineExceededError: The check itself did not finish in time.
-        """
-        ...
-
-    async def close(self) -> None:
-        """End all subscriptions and flush pending publishes (EB-6).
-
-        Raises:
-            DeadlineExceededError: Pending publishes could not be flushed in
-                time; they may be lost and the bus is closed anyway.
+                closed (LC-3).
         """
         ...

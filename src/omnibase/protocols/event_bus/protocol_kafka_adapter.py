@@ -10,7 +10,7 @@ from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
-from omnibase.protocols.types.core_types import ProtocolHealthReport
+from omnibase.protocols.core.protocol_lifecycle import ProtocolLifecycle
 from omnibase.protocols.types.event_bus_types import (
     Headers,
     OffsetReset,
@@ -58,7 +58,7 @@ class ProtocolRebalanceListener(Protocol):
 
 
 @runtime_checkable
-class ProtocolKafkaAdapter(Protocol):
+class ProtocolKafkaAdapter(ProtocolLifecycle, Protocol):
     """A Kafka producer and consumer pair with manual acknowledgement.
 
     Rules:
@@ -78,25 +78,16 @@ class ProtocolKafkaAdapter(Protocol):
             acknowledgements at or after the new offset (replay).
         KA-7: ``pause`` stops fetching from partitions without leaving the
             group (backpressure); ``resume`` continues where it stopped.
-        KA-8: ``start`` and ``stop`` are idempotent; ``stop`` commits what is
-            acknowledged before leaving the group.
+        KA-8: ``start`` is idempotent; ``aclose`` commits what is
+            acknowledged before leaving the group (then LC-2, LC-3).
     """
 
     async def start(self) -> None:
-        """Connect the producer and consumer (KA-8).
+        """Connect the producer and consumer (KA-8); ``aclose`` undoes it.
 
         Raises:
             UnavailableError: No broker could be reached.
             AuthenticationError: The broker refused the credentials.
-        """
-        ...
-
-    async def stop(self) -> None:
-        """Commit, leave the group and disconnect (KA-8).
-
-        Raises:
-            UnavailableError: The final commit failed; acknowledged records
-                may be delivered again (at-least-once).
         """
         ...
 
@@ -242,16 +233,5 @@ class ProtocolKafkaAdapter(Protocol):
 
         Returns:
             The assigned partitions (empty before the first assignment).
-        """
-        ...
-
-    async def health_check(self) -> ProtocolHealthReport:
-        """Report connectivity and consumer lag.
-
-        Returns:
-            The adapter's health; ``details`` holds the lag per partition.
-
-        Raises:
-            DeadlineExceededError: The check itself did not finish in time.
         """
         ...

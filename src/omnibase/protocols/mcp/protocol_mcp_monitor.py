@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 from uuid import UUID
 
+from omnibase.protocols.core.protocol_lifecycle import ProtocolLifecycle
 from omnibase.protocols.types.core_types import ProtocolHealthReport
 from omnibase.protocols.types.mcp_types import (
     ProtocolMCPToolMetrics,
@@ -15,7 +16,7 @@ __all__ = ["ProtocolMCPMonitor"]
 
 
 @runtime_checkable
-class ProtocolMCPMonitor(Protocol):
+class ProtocolMCPMonitor(ProtocolLifecycle, Protocol):
     """Watches subsystem health and records tool executions.
 
     Rules:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Protocol, runtime_checkable
 from uuid import UUID
 
+from omnibase.protocols.core.protocol_lifecycle import ProtocolLifecycle
 from omnibase.protocols.types.core_types import (
     HealthStatus,
     JsonObject,
@@ -25,7 +26,7 @@ __all__ = ["ProtocolMCPRegistry"]
 
 
 @runtime_checkable
-class ProtocolMCPRegistry(Protocol):
+class ProtocolMCPRegistry(ProtocolLifecycle, Protocol):
     """Registry of MCP subsystems and their tools, and the entry point to run them.
 
     Rules:

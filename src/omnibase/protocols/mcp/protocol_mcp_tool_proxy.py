@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Protocol, runtime_checkable
 from uuid import UUID
 
+from omnibase.protocols.core.protocol_lifecycle import ProtocolLifecycle
 from omnibase.protocols.types.core_types import JsonObject
 from omnibase.protocols.types.mcp_types import (
     ProtocolMCPProgressHandler,
@@ -15,7 +16,7 @@ __all__ = ["ProtocolMCPToolProxy"]
 
 
 @runtime_checkable
-class ProtocolMCPToolProxy(Protocol):
+class ProtocolMCPToolProxy(ProtocolLifecycle, Protocol):
     """Forwards a tool call to one subsystem's MCP server.
 
     The registry chooses the subsystem and fails over (MCR-5 to MCR-7); the

@@ -1,15 +1,18 @@
 """Shared type definitions: the values every SPI domain exchanges."""
 
 from omnibase.protocols.types.core_types import (
+    HEALTHY_STATUSES,
     HealthStatus,
     JsonObject,
     JsonValue,
     NodeMetadata,
+    ProtocolCloudEventAttributes,
     ProtocolHealthCheckConfig,
     ProtocolHealthReport,
     ProtocolNodeRecord,
     ProtocolPage,
     ProtocolRetryPolicy,
+    ProtocolSecretReference,
     ProtocolSecretValue,
     ProtocolUnsubscribe,
     ProtocolValidationIssue,
@@ -57,6 +60,7 @@ from omnibase.protocols.types.workflow_orchestration_types import (
 )
 
 __all__ = [
+    "HEALTHY_STATUSES",
     "TASK_EVENT_STATES",
     "TASK_TRANSITIONS",
     "WORKFLOW_EVENT_STATES",
@@ -73,6 +77,7 @@ __all__ = [
     "MCPToolType",
     "NodeMetadata",
     "OffsetReset",
+    "ProtocolCloudEventAttributes",
     "ProtocolEventHandler",
     "ProtocolEventRecord",
     "ProtocolHealthCheckConfig",
@@ -90,6 +95,7 @@ __all__ = [
     "ProtocolPage",
     "ProtocolPublishReceipt",
     "ProtocolRetryPolicy",
+    "ProtocolSecretReference",
     "ProtocolSecretValue",
     "ProtocolTaskAssignment",
     "ProtocolTaskConfiguration",

@@ -9,7 +9,8 @@ records, every group sees all of them; delivery is at least once.
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
-from uuid import UUID
+
+from omnibase.protocols.types.core_types import ProtocolCloudEventAttributes
 
 __all__ = [
     "EventMessage",
@@ -33,56 +34,12 @@ OffsetReset = Literal["earliest", "latest"]
 
 
 @runtime_checkable
-class EventMetadata(Protocol):
-    """Identity and lineage of an event (the CloudEvents 1.0 attributes).
+class EventMetadata(ProtocolCloudEventAttributes, Protocol):
+    """Identity and lineage of an event on the bus: its CloudEvents attributes.
 
-    Rules:
-        EVM-1: ``(source, event_id)`` identifies an event; a re-send of the
-            same event keeps its id, so consumers deduplicate on it.
-        EVM-2: ``causation_id`` is the ``event_id`` of the event or request
-            that directly caused this one; ``correlation_id`` is shared by
-            every event of one conversation or workflow run.
+    A bus carries them as CloudEvents binary-mode headers (the table in
+    ``ProtocolCloudEventAttributes``); they are not part of the message value.
     """
-
-    @property
-    def event_id(self) -> UUID:
-        """Id of the event, stable across re-sends (EVM-1)."""
-        ...
-
-    @property
-    def event_type(self) -> str:
-        """Reverse-DNS event type, e.g. ``"onex.workflow.task.completed"``."""
-        ...
-
-    @property
-    def source(self) -> str:
-        """URI-reference of the producer, e.g. ``"/nodes/executor-7"``."""
-        ...
-
-    @property
-    def occurred_at(self) -> datetime:
-        """When the event happened (timezone-aware)."""
-        ...
-
-    @property
-    def correlation_id(self) -> UUID | None:
-        """Id shared by every event of the same conversation (EVM-2)."""
-        ...
-
-    @property
-    def causation_id(self) -> UUID | None:
-        """Id of the event that caused this one, if any (EVM-2)."""
-        ...
-
-    @property
-    def content_type(self) -> str | None:
-        """Media type of the message value, e.g. ``"application/json"``."""
-        ...
-
-    @property
-    def trace_parent(self) -> str | None:
-        """W3C ``traceparent`` of the producing span, if traced."""
-        ...
 
 
 @runtime_checkable
@@ -95,6 +52,10 @@ class EventMessage(Protocol):
             deletes the key on compacted topics.
         EVT-3: Messages with equal ``key`` on one topic are delivered in
             publish order; there is no order across keys.
+        EVT-4: Header names starting with ``ce_`` or ``onex-`` (any case) are
+            reserved for the bus (CloudEvents attributes, dead-letter
+            details); a message whose application headers use them is
+            refused with ``InvalidInputError``.
     """
 
     @property

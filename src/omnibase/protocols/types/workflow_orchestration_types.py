@@ -26,14 +26,20 @@ Rules:
         order of their completion.
     WF-7: A workflow in a terminal state accepts no further event of any
         kind: its stream has ended.
+    WF-8: The four tables of this module are read-only at run time
+        (``types.MappingProxyType``): no importer can change the contract.
 """
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import Final, Literal, Protocol, runtime_checkable
 from uuid import UUID
 
-from omnibase.protocols.types.core_types import ProtocolRetryPolicy, ProtocolSecretValue
+from omnibase.protocols.types.core_types import (
+    ProtocolRetryPolicy,
+    ProtocolSecretReference,
+)
 
 __all__ = [
     "TASK_EVENT_STATES",
@@ -131,90 +137,115 @@ IsolationLevel = Literal[
 ]
 """Isolation a workflow instance's reads of shared data require (SQL levels)."""
 
-WORKFLOW_TRANSITIONS: Final[Mapping[WorkflowState, tuple[WorkflowState, ...]]] = {
-    "pending": ("initializing", "cancelled", "timeout"),
-    "initializing": ("running", "failed", "cancelled", "timeout"),
-    "running": (
-        "paused",
-        "waiting_for_dependency",
-        "retrying",
-        "completed",
-        "failed",
-        "cancelled",
-        "timeout",
-        "compensating",
-    ),
-    "paused": ("running", "cancelled", "timeout", "compensating"),
-    "waiting_for_dependency": (
-        "running",
-        "paused",
-        "failed",
-        "cancelled",
-        "timeout",
-        "compensating",
-    ),
-    "retrying": ("running", "failed", "cancelled", "timeout", "compensating"),
-    "compensating": ("compensated", "failed"),
-    "completed": (),
-    "failed": (),
-    "cancelled": (),
-    "timeout": (),
-    "compensated": (),
-}
+WORKFLOW_TRANSITIONS: Final[Mapping[WorkflowState, tuple[WorkflowState, ...]]] = (
+    MappingProxyType(
+        {
+            "pending": ("initializing", "cancelled", "timeout"),
+            "initializing": ("running", "failed", "cancelled", "timeout"),
+            "running": (
+                "paused",
+                "waiting_for_dependency",
+                "retrying",
+                "completed",
+                "failed",
+                "cancelled",
+                "timeout",
+                "compensating",
+            ),
+            "paused": ("running", "cancelled", "timeout", "compensating"),
+            "waiting_for_dependency": (
+                "running",
+                "paused",
+                "failed",
+                "cancelled",
+                "timeout",
+                "compensating",
+            ),
+            "retrying": ("running", "failed", "cancelled", "timeout", "compensating"),
+            "compensating": ("compensated", "failed"),
+            "completed": (),
+            "failed": (),
+            "cancelled": (),
+            "timeout": (),
+            "compensated": (),
+        }
+    )
+)
 """Legal workflow transitions: state -> the states it may move to (WF-1, WF-3)."""
 
-TASK_TRANSITIONS: Final[Mapping[TaskState, tuple[TaskState, ...]]] = {
-    "pending": ("waiting_for_dependency", "running", "cancelled", "timeout"),
-    "waiting_for_dependency": ("pending", "running", "failed", "cancelled", "timeout"),
-    "running": ("completed", "retrying", "failed", "timeout", "cancelled", "paused"),
-    "retrying": ("running", "failed", "cancelled", "timeout"),
-    "paused": ("running", "cancelled"),
-    "completed": ("compensating",),
-    "compensating": ("compensated", "failed"),
-    "failed": (),
-    "cancelled": (),
-    "timeout": (),
-    "compensated": (),
-}
+TASK_TRANSITIONS: Final[Mapping[TaskState, tuple[TaskState, ...]]] = MappingProxyType(
+    {
+        "pending": ("waiting_for_dependency", "running", "cancelled", "timeout"),
+        "waiting_for_dependency": (
+            "pending",
+            "running",
+            "failed",
+            "cancelled",
+            "timeout",
+        ),
+        "running": (
+            "completed",
+            "retrying",
+            "failed",
+            "timeout",
+            "cancelled",
+            "paused",
+        ),
+        "retrying": ("running", "failed", "cancelled", "timeout"),
+        "paused": ("running", "cancelled"),
+        "completed": ("compensating",),
+        "compensating": ("compensated", "failed"),
+        "failed": (),
+        "cancelled": (),
+        "timeout": (),
+        "compensated": (),
+    }
+)
 """Legal task transitions: state -> the states it may move to (WF-1, WF-3, WF-6)."""
 
-WORKFLOW_EVENT_STATES: Final[Mapping[WorkflowEventType, WorkflowState]] = {
-    "workflow.created": "pending",
-    "workflow.initializing": "initializing",
-    "workflow.started": "running",
-    "workflow.paused": "paused",
-    "workflow.resumed": "running",
-    "workflow.retrying": "retrying",
-    "workflow.completed": "completed",
-    "workflow.failed": "failed",
-    "workflow.cancelled": "cancelled",
-    "workflow.timed_out": "timeout",
-    "dependency.waiting": "waiting_for_dependency",
-    "dependency.resolved": "running",
-    "dependency.failed": "failed",
-    "compensation.started": "compensating",
-    "compensation.completed": "compensated",
-    "compensation.failed": "failed",
-}
+WORKFLOW_EVENT_STATES: Final[Mapping[WorkflowEventType, WorkflowState]] = (
+    MappingProxyType(
+        {
+            "workflow.created": "pending",
+            "workflow.initializing": "initializing",
+            "workflow.started": "running",
+            "workflow.paused": "paused",
+            "workflow.resumed": "running",
+            "workflow.retrying": "retrying",
+            "workflow.completed": "completed",
+            "workflow.failed": "failed",
+            "workflow.cancelled": "cancelled",
+            "workflow.timed_out": "timeout",
+            "dependency.waiting": "waiting_for_dependency",
+            "dependency.resolved": "running",
+            "dependency.failed": "failed",
+            "compensation.started": "compensating",
+            "compensation.completed": "compensated",
+            "compensation.failed": "failed",
+        }
+    )
+)
 """Event types without a ``task_id`` -> the workflow state they lead to (WF-3)."""
 
-TASK_EVENT_STATES: Final[Mapping[WorkflowEventType, TaskState]] = {
-    "task.scheduled": "pending",
-    "task.started": "running",
-    "task.paused": "paused",
-    "task.resumed": "running",
-    "task.retrying": "retrying",
-    "task.completed": "completed",
-    "task.failed": "failed",
-    "task.cancelled": "cancelled",
-    "task.timed_out": "timeout",
-    "dependency.waiting": "waiting_for_dependency",
-    "dependency.resolved": "pending",
-    "dependency.failed": "failed",
-    "compensation.task_started": "compensating",
-    "compensation.task_completed": "compensated",
-    "compensation.task_failed": "failed",
-}
+TASK_EVENT_STATES: Final[Mapping[WorkflowEventType, TaskState]] = MappingProxyType(
+    {
+        "task.scheduled": "pending",
+        "task.started": "running",
+        "task.paused": "paused",
+        "task.resumed": "running",
+        "task.retrying": "retrying",
+        "task.completed": "completed",
+        "task.failed": "failed",
+        "task.cancelled": "cancelled",
+        "task.timed_out": "timeout",
+        "dependency.waiting": "waiting_for_dependency",
+        "dependency.resolved": "pending",
+        "dependency.failed": "failed",
+        "compensation.task_started": "compensating",
+        "compensation.task_completed": "compensated",
+        "compensation.task_failed": "failed",
+    }
+)
 """Event types with a ``task_id`` -> the task state they lead to (WF-3, WF-4)."""
 
 
@@ -295,8 +326,10 @@ class ProtocolWorkflowContext(Protocol):
     """Execution context of one workflow instance.
 
     Rules:
-        WCX-1: Secrets are never persisted or logged in clear; snapshots and
-            events hold references, not secret values.
+        WCX-1: A context holds secret references, never secret values
+            (SEC-2): the snapshot that carries it can be persisted and
+            logged; the component about to use a secret resolves it with a
+            ``ProtocolSecretResolver``.
     """
 
     @property
@@ -325,8 +358,8 @@ class ProtocolWorkflowContext(Protocol):
         ...
 
     @property
-    def secrets(self) -> Mapping[str, ProtocolSecretValue]:
-        """Protected values by name (WCX-1)."""
+    def secrets(self) -> Mapping[str, ProtocolSecretReference]:
+        """References to the instance's secrets by name (WCX-1)."""
         ...
 
     @property
@@ -376,7 +409,7 @@ class ProtocolTaskConfiguration(Protocol):
 
     @property
     def retry_policy(self) -> ProtocolRetryPolicy | None:
-        """How failures are retried; ``None`` means no retry."""
+        """How failures are retried; ``None`` for the orchestrator's default (T-3)."""
         ...
 
     @property

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from typing import Protocol, runtime_checkable
 from uuid import UUID
 
+from omnibase.protocols.core.protocol_lifecycle import ProtocolLifecycle
 from omnibase.protocols.types.core_types import (
     ProtocolRetryPolicy,
     ProtocolUnsubscribe,
@@ -18,7 +19,7 @@ __all__ = ["ProtocolWorkflowEventBus"]
 
 
 @runtime_checkable
-class ProtocolWorkflowEventBus(Protocol):
+class ProtocolWorkflowEventBus(ProtocolLifecycle, Protocol):
     """Distributes persisted workflow events and replays their streams.
 
     Events are appended to ``ProtocolWorkflowPersistence`` first (which

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Protocol, runtime_checkable
 from uuid import UUID
 
+from omnibase.protocols.core.protocol_lifecycle import ProtocolLifecycle
 from omnibase.protocols.types.workflow_orchestration_types import (
     ProtocolWorkflowEvent,
     ProtocolWorkflowSnapshot,
@@ -13,7 +14,7 @@ __all__ = ["ProtocolWorkflowPersistence"]
 
 
 @runtime_checkable
-class ProtocolWorkflowPersistence(Protocol):
+class ProtocolWorkflowPersistence(ProtocolLifecycle, Protocol):
     """Event store and snapshot store of workflow instances.
 
     A stream is the events of one ``{workflow_type, instance_id}``; sequence

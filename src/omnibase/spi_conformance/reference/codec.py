@@ -73,12 +73,12 @@ def encode_workflow_event(event: ProtocolWorkflowEvent, topic: str) -> BusMessag
         key=partition_key(event.workflow_type, event.instance_id),
         value=json.dumps(body, sort_keys=True).encode(),
         metadata=BusMetadata(
-            event_id=event.event_id,
+            event_id=str(event.event_id),
             event_type=f"onex.workflow.{event.event_type}",
             source=f"/workflows/{event.workflow_type}/{event.instance_id}",
             occurred_at=event.occurred_at,
             correlation_id=event.correlation_chain[0],
-            causation_id=event.causation_id,
+            causation_id=_optional_str(event.causation_id),
         ),
         headers=(("onex-sequence", str(event.sequence_number).encode()),),
     )

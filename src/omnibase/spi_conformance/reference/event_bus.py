@@ -13,7 +13,7 @@ Demonstrates:
         the dead-letter topic with an ``onex-error`` header; without a
         dead-letter topic the subscription stops without acknowledging it
         and ``health_check`` reports ``critical``.
-    EB-6 / SUB-1 / SUB-2: ``close`` and unsubscribing are idempotent.
+    EB-6 / SUB-1 / SUB-2: ``aclose`` and unsubscribing are idempotent.
 
 Deliberate simplifications:
     Delivery is inline: ``publish`` (and ``subscribe_to_topic``, for a
@@ -34,9 +34,9 @@ import re
 import zlib
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Final
+from typing import Final, override
 
-from omnibase.protocols.errors import InvalidInputError, UnavailableError
+from omnibase.protocols.errors import InvalidInputError
 from omnibase.protocols.types import (
     EventMessage,
     OffsetReset,
@@ -47,6 +47,7 @@ from omnibase.protocols.types import (
     ProtocolUnsubscribe,
 )
 from omnibase.spi_conformance.reference.factories import Clock, utc_now
+from omnibase.spi_conformance.reference.lifecycle import ReferenceLifecycle
 from omnibase.spi_conformance.reference.values import (
     BusMessage,
     BusReceipt,
@@ -139,7 +140,7 @@ class _Unsubscribe:
             self._group.members.remove(self._member)
 
 
-class InMemoryEventBus:
+class InMemoryEventBus(ReferenceLifecycle):
     """Topics of partitioned logs with consumer groups and at-least-once delivery."""
 
     def __init__(
@@ -161,15 +162,14 @@ class InMemoryEventBus:
         """
         if partitions < 1:
             raise InvalidInputError("a topic needs at least one partition")
+        super().__init__(clock=clock)
         self._partitions = partitions
-        self._clock = clock
         self._default_retry_policy = default_retry_policy
         self._logs: dict[str, list[list[BusRecord]]] = {}
         self._groups: dict[tuple[str, str], _Group] = {}
         self._member_numbers = itertools.count(1)
         self._unkeyed = itertools.count()
         self._stopped: list[str] = []
-        self._closed = False
 
     async def publish(
         self, message: EventMessage, *, timeout: timedelta | None = None
@@ -232,10 +232,11 @@ class InMemoryEventBus:
         await self._deliver_pending(group)
         return _Unsubscribe(group, member)
 
+    @override
     async def health_check(self) -> ProtocolHealthReport:
         """Report ``critical`` once closed or after EB-5 stopped a subscription."""
-        if self._closed:
-            return HealthReport("critical", self._clock(), "the bus is closed (EB-6)")
+        if self._closed or self._outage:
+            return await super().health_check()
         if self._stopped:
             return HealthReport(
                 "critical",
@@ -250,9 +251,9 @@ class InMemoryEventBus:
             {"topics": len(self._logs), "consumer_groups": len(self._groups)},
         )
 
-    async def close(self) -> None:
+    @override
+    async def _on_close(self) -> None:
         """End every subscription; later calls raise ``UnavailableError`` (EB-6)."""
-        self._closed = True
         for group in self._groups.values():
             for member in group.members:
                 member.active = False
@@ -272,10 +273,6 @@ class InMemoryEventBus:
         return tuple(itertools.chain.from_iterable(self._logs.get(topic, ())))
 
     # --- delivery ----------------------------------------------------------------
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise UnavailableError("the event bus is closed (EB-6)")
 
     def _log(self, topic: str) -> list[list[BusRecord]]:
         return self._logs.setdefault(topic, [[] for _ in range(self._partitions)])

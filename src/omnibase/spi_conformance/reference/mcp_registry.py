@@ -59,6 +59,7 @@ from omnibase.protocols.types import (
     ProtocolValidationIssue,
 )
 from omnibase.spi_conformance.reference.factories import Clock, IdFactory, utc_now
+from omnibase.spi_conformance.reference.lifecycle import ReferenceLifecycle
 from omnibase.spi_conformance.reference.paging import paginate
 from omnibase.spi_conformance.reference.values import (
     HealthReport,
@@ -116,7 +117,7 @@ def _copy_subsystem(metadata: ProtocolMCPSubsystemMetadata) -> SubsystemMetadata
     )
 
 
-class InMemoryMCPRegistry:
+class InMemoryMCPRegistry(ReferenceLifecycle):
     """MCP subsystems and their tools, and the entry point that runs them."""
 
     def __init__(
@@ -139,6 +140,7 @@ class InMemoryMCPRegistry:
             clock: Stamps registrations and heartbeats.
             default_timeout: Limit of an execution whose tool declares none.
         """
+        super().__init__(clock=clock)
         self._proxy = proxy
         self._validator = validator
         self._api_key = api_key
@@ -156,6 +158,7 @@ class InMemoryMCPRegistry:
         configuration: JsonObject | None = None,
     ) -> UUID:
         """Register a subsystem and its tools, all or nothing (MCR-1, MCR-2)."""
+        self._check_open()
         if not hmac.compare_digest(
             api_key.get_secret_value().encode(),
             self._api_key.get_secret_value().encode(),
@@ -188,6 +191,7 @@ class InMemoryMCPRegistry:
 
     async def unregister_subsystem(self, registration_id: UUID) -> bool:
         """Remove a subsystem and its tools; idempotent."""
+        self._check_open()
         return self._subsystems.pop(registration_id, None) is not None
 
     async def heartbeat(
@@ -198,6 +202,7 @@ class InMemoryMCPRegistry:
         note: str | None = None,
     ) -> None:
         """Record a heartbeat and the health it reports (MCR-3)."""
+        self._check_open()
         registration = self._subsystems.get(registration_id)
         if registration is None:
             raise NotFoundError(f"no subsystem registered as {registration_id}")
@@ -208,6 +213,7 @@ class InMemoryMCPRegistry:
         self, registration_id: UUID
     ) -> ProtocolMCPSubsystemRegistration:
         """Return one registration."""
+        self._check_open()
         try:
             return self._subsystems[registration_id]
         except KeyError:
@@ -223,6 +229,7 @@ class InMemoryMCPRegistry:
         limit: int = 100,
     ) -> ProtocolPage[ProtocolMCPSubsystemRegistration]:
         """List registrations by subsystem name, one page at a time."""
+        self._check_open()
         items = [
             registration
             for registration in self._by_name()
@@ -239,6 +246,7 @@ class InMemoryMCPRegistry:
         limit: int = 100,
     ) -> ProtocolPage[ProtocolMCPToolListing]:
         """List tools by name, then subsystem name (MCR-9)."""
+        self._check_open()
         listings = [
             ToolListing(
                 tool=tool,
@@ -267,6 +275,7 @@ class InMemoryMCPRegistry:
         progress_handler: ProtocolMCPProgressHandler | None = None,
     ) -> ProtocolMCPToolResult:
         """Validate, then call the subsystems serving the tool in order (MCR-4 to 7)."""
+        self._check_open()
         candidates = self._candidates(tool_name)
         if not candidates:
             raise NotFoundError(f"no registered subsystem serves {tool_name!r}")

@@ -34,6 +34,7 @@ from omnibase.protocols.types import (
     ProtocolMCPToolResult,
 )
 from omnibase.spi_conformance.reference.factories import Clock, IdFactory, utc_now
+from omnibase.spi_conformance.reference.lifecycle import ReferenceLifecycle
 from omnibase.spi_conformance.reference.values import ContentBlock, Progress, ToolResult
 
 __all__ = ["FakeToolProxy", "ToolFunction", "ToolReply"]
@@ -51,7 +52,7 @@ type ToolFunction = Callable[[JsonObject], ToolReply]
 """The body of a fake tool: arguments in, reply out."""
 
 
-class FakeToolProxy:
+class FakeToolProxy(ReferenceLifecycle):
     """Calls in-process tool functions as if they were remote MCP servers."""
 
     def __init__(
@@ -68,6 +69,7 @@ class FakeToolProxy:
             clock: Stamps ``started_at`` and measures ``duration``.
             ids: Makes execution ids.
         """
+        super().__init__(clock=clock)
         self._tools = dict(tools)
         self._clock = clock
         self._ids = ids
@@ -98,6 +100,7 @@ class FakeToolProxy:
         progress_handler: ProtocolMCPProgressHandler | None = None,
     ) -> ProtocolMCPToolResult:
         """Run ``tool_name`` "on" ``subsystem`` (MTP-1 to MTP-3)."""
+        self._check_open()
         name = subsystem.subsystem.name
         self.calls.append((name, tool_name))
         if self._failures.get((name, tool_name), 0) > 0:

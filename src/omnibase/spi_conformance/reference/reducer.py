@@ -164,10 +164,22 @@ def _explicit_transition(
     target = _text(event.data.get("to_state"), "to_state")
     if event.task_id is not None:
         current = state.task_states.get(event.task_id)
-        if current != source or not _is_task_state(target):
-            raise IllegalTransitionError(str(current), target)
+        if current is None:
+            raise InvalidInputError(
+                f"state.transitioned of unknown task {event.task_id}"
+            )
+        if not _is_task_state(target):
+            raise InvalidInputError(
+                f"state.transitioned to unknown task state {target!r}"
+            )
+        if current != source:
+            raise IllegalTransitionError(current, target, event.task_id)
         return _move_task(state, event.task_id, target)
-    if state.state != source or not _is_workflow_state(target):
+    if not _is_workflow_state(target):
+        raise InvalidInputError(
+            f"state.transitioned to unknown workflow state {target!r}"
+        )
+    if state.state != source:
         raise IllegalTransitionError(state.state, target)
     return _move_workflow(state, target)
 

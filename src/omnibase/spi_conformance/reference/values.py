@@ -47,6 +47,7 @@ __all__ = [
     "Page",
     "Progress",
     "RetryPolicy",
+    "SecretReference",
     "SecretValue",
     "SubsystemMetadata",
     "SubsystemRegistration",
@@ -88,6 +89,13 @@ class SecretValue:
     @override
     def __str__(self) -> str:
         return "**********"
+
+
+@dataclass(frozen=True, slots=True)
+class SecretReference:
+    """``ProtocolSecretReference``: where a secret lives (SEC-2)."""
+
+    uri: str
 
 
 # --- core types -------------------------------------------------------------
@@ -136,16 +144,21 @@ class ValidationIssue:
 
 @dataclass(frozen=True, slots=True)
 class BusMetadata:
-    """``EventMetadata``: identity and lineage of a bus message (CloudEvents)."""
+    """``EventMetadata`` / ``ProtocolCloudEventAttributes``: CloudEvents attributes."""
 
-    event_id: UUID
+    event_id: str
     event_type: str
     source: str
     occurred_at: datetime
     correlation_id: UUID | None = None
-    causation_id: UUID | None = None
+    causation_id: str | None = None
     content_type: str | None = "application/json"
     trace_parent: str | None = None
+    trace_state: str | None = None
+    subject: str | None = None
+    data_schema: str | None = None
+    spec_version: str = "1.0"
+    extensions: Mapping[str, str] = field(default_factory=dict[str, str])
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +220,7 @@ class WorkflowEvent:
 class WorkflowContext:
     """``ProtocolWorkflowContext``: the execution context of one instance.
 
-    Contexts folded from events never hold secrets: events carry references
-    to secrets, not their values (WCX-1).
+    Contexts hold secret references, never secret values (WCX-1).
     """
 
     workflow_type: str
@@ -216,7 +228,9 @@ class WorkflowContext:
     correlation_id: UUID
     isolation_level: IsolationLevel = "read_committed"
     data: Mapping[str, WorkflowData] = field(default_factory=dict[str, WorkflowData])
-    secrets: Mapping[str, SecretValue] = field(default_factory=dict[str, SecretValue])
+    secrets: Mapping[str, SecretReference] = field(
+        default_factory=dict[str, SecretReference]
+    )
     capabilities: tuple[str, ...] = ()
     resource_limits: Mapping[str, int] = field(default_factory=dict[str, int])
 

@@ -38,6 +38,8 @@ from omnibase.spi_conformance.reference.codec import (
     decode_workflow_event,
     encode_workflow_event,
 )
+from omnibase.spi_conformance.reference.factories import Clock, utc_now
+from omnibase.spi_conformance.reference.lifecycle import ReferenceLifecycle
 
 __all__ = ["InMemoryWorkflowEventBus"]
 
@@ -53,7 +55,7 @@ class _DecodingHandler:
             await self._handler(decode_workflow_event(record.value))
 
 
-class InMemoryWorkflowEventBus:
+class InMemoryWorkflowEventBus(ReferenceLifecycle):
     """Publishes persisted workflow events and replays their streams."""
 
     def __init__(
@@ -62,6 +64,7 @@ class InMemoryWorkflowEventBus:
         persistence: ProtocolWorkflowPersistence,
         *,
         topic_prefix: str = "onex.workflow",
+        clock: Clock = utc_now,
     ) -> None:
         """Compose a workflow event bus from two contracts.
 
@@ -69,7 +72,9 @@ class InMemoryWorkflowEventBus:
             event_bus: Carries the events.
             persistence: Answers replays (WEB-4).
             topic_prefix: Default topics are ``"{topic_prefix}.{workflow_type}"``.
+            clock: Timestamps health reports.
         """
+        super().__init__(clock=clock)
         self._event_bus = event_bus
         self._persistence = persistence
         self._topic_prefix = topic_prefix
@@ -89,6 +94,7 @@ class InMemoryWorkflowEventBus:
         self, event: ProtocolWorkflowEvent, *, target_topic: str | None = None
     ) -> None:
         """Publish one persisted event, keyed by its instance (WEB-1, WEB-3)."""
+        self._check_open()
         topic = target_topic
         if topic is None:
             topic = self.default_topic(event.workflow_type)
@@ -105,6 +111,7 @@ class InMemoryWorkflowEventBus:
         dead_letter_topic: str | None = None,
     ) -> ProtocolUnsubscribe:
         """Deliver every new event of ``workflow_type`` to ``handler`` (WEB-2, EB-5)."""
+        self._check_open()
         if not workflow_type or not group_id:
             raise InvalidInputError("workflow_type and group_id must not be empty")
         return await self._event_bus.subscribe_to_topic(
@@ -125,6 +132,7 @@ class InMemoryWorkflowEventBus:
         to_sequence: int | None = None,
     ) -> AsyncIterator[ProtocolWorkflowEvent]:
         """Yield stored events ``from_sequence..to_sequence`` inclusive (WEB-4)."""
+        self._check_open()
         events = self._persistence.read_events(
             workflow_type,
             instance_id,

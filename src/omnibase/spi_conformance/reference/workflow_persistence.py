@@ -26,6 +26,8 @@ from uuid import UUID
 
 from omnibase.protocols.errors import ConcurrencyConflictError, InvalidInputError
 from omnibase.protocols.types import ProtocolWorkflowEvent, ProtocolWorkflowSnapshot
+from omnibase.spi_conformance.reference.factories import Clock, utc_now
+from omnibase.spi_conformance.reference.lifecycle import ReferenceLifecycle
 
 __all__ = ["InMemoryWorkflowPersistence", "check_bounds"]
 
@@ -51,11 +53,16 @@ def check_bounds(from_sequence: int, to_sequence: int | None) -> None:
         )
 
 
-class InMemoryWorkflowPersistence:
+class InMemoryWorkflowPersistence(ReferenceLifecycle):
     """Event streams and snapshots of workflow instances, in memory."""
 
-    def __init__(self) -> None:
-        """Create an empty store."""
+    def __init__(self, *, clock: Clock = utc_now) -> None:
+        """Create an empty store.
+
+        Args:
+            clock: Timestamps health reports.
+        """
+        super().__init__(clock=clock)
         self._streams: dict[_StreamKey, list[ProtocolWorkflowEvent]] = {}
         self._positions: dict[UUID, tuple[str, UUID, int]] = {}
         self._snapshots: dict[_StreamKey, dict[int, ProtocolWorkflowSnapshot]] = {}
@@ -68,6 +75,7 @@ class InMemoryWorkflowPersistence:
         expected_sequence: int,
     ) -> int:
         """Append events with optimistic concurrency (WP-1 to WP-4)."""
+        self._check_open()
         key = (workflow_type, instance_id)
         stream = self._streams.get(key, [])
         if not events:
@@ -85,7 +93,7 @@ class InMemoryWorkflowPersistence:
             return len(stream)  # a retry after a lost reply (WP-4)
         if expected_sequence != len(stream):
             raise ConcurrencyConflictError(
-                workflow_type, instance_id, expected_sequence, len(stream)
+                f"stream {workflow_type}/{instance_id}", expected_sequence, len(stream)
             )
         seen: set[UUID] = set()
         for number, event in enumerate(events, start=expected_sequence + 1):
@@ -110,6 +118,7 @@ class InMemoryWorkflowPersistence:
 
     async def last_sequence(self, workflow_type: str, instance_id: UUID) -> int:
         """Return the last sequence number of a stream; 0 when unknown."""
+        self._check_open()
         return len(self._streams.get((workflow_type, instance_id), ()))
 
     async def read_events(
@@ -121,6 +130,7 @@ class InMemoryWorkflowPersistence:
         to_sequence: int | None = None,
     ) -> AsyncIterator[ProtocolWorkflowEvent]:
         """Yield events ``from_sequence..to_sequence``, both inclusive (WP-5)."""
+        self._check_open()
         check_bounds(from_sequence, to_sequence)
         # A copy: events appended while the caller iterates do not appear (WEB-5).
         stream = tuple(self._streams.get((workflow_type, instance_id), ()))
@@ -130,6 +140,7 @@ class InMemoryWorkflowPersistence:
 
     async def save_snapshot(self, snapshot: ProtocolWorkflowSnapshot) -> None:
         """Store a snapshot; one per sequence number (WP-7)."""
+        self._check_open()
         key = (snapshot.workflow_type, snapshot.instance_id)
         last = len(self._streams.get(key, ()))
         if not 1 <= snapshot.sequence_number <= last:
@@ -147,6 +158,7 @@ class InMemoryWorkflowPersistence:
         at_or_before: int | None = None,
     ) -> ProtocolWorkflowSnapshot | None:
         """Return the latest snapshot at or before ``at_or_before`` (WP-6)."""
+        self._check_open()
         snapshots = self._snapshots.get((workflow_type, instance_id), {})
         eligible = [
             number
