@@ -12,6 +12,7 @@ from omnibase.spi_conformance.reference.factories import (
     SteppingClock,
     utc_now,
 )
+from omnibase.spi_conformance.reference.lifecycle import ReferenceLifecycle
 from omnibase.spi_conformance.reference.mcp_registry import InMemoryMCPRegistry
 from omnibase.spi_conformance.reference.mcp_tool_proxy import (
     FakeToolProxy,
@@ -20,7 +21,12 @@ from omnibase.spi_conformance.reference.mcp_tool_proxy import (
 )
 from omnibase.spi_conformance.reference.mcp_validator import SimpleMCPValidator
 from omnibase.spi_conformance.reference.reducer import WorkflowReducer
+from omnibase.spi_conformance.reference.secret_resolver import (
+    EnvironmentSecretResolver,
+    InMemorySecretResolver,
+)
 from omnibase.spi_conformance.reference.service_registry import InMemoryServiceRegistry
+from omnibase.spi_conformance.reference.values import SecretReference, SecretValue
 from omnibase.spi_conformance.reference.workflow_event_bus import (
     InMemoryWorkflowEventBus,
 )
@@ -29,12 +35,17 @@ from omnibase.spi_conformance.reference.workflow_persistence import (
 )
 
 __all__ = [
+    "EnvironmentSecretResolver",
     "FakeToolProxy",
     "InMemoryEventBus",
     "InMemoryMCPRegistry",
+    "InMemorySecretResolver",
     "InMemoryServiceRegistry",
     "InMemoryWorkflowEventBus",
     "InMemoryWorkflowPersistence",
+    "ReferenceLifecycle",
+    "SecretReference",
+    "SecretValue",
     "SeededIds",
     "SimpleMCPValidator",
     "SteppingClock",
