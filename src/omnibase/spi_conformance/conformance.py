@@ -1099,6 +1099,9 @@ def _holds(instance: object, names: frozenset[str]) -> bool:
 
 def _check_instance(instance: object, cls: type, plan: _Plan) -> list[Mismatch]:
     """Check an instance of ``cls`` (its class's plan built)."""
+    if not plan.deferred:  # the class decides: enter the fast path
+        _RESULTS.setdefault(id(cls), {})[id(plan.protocol)] = plan.mismatches
+        return list(plan.mismatches)
     pending = plan.others
     if plan.present and not _holds(instance, plan.present):
         pending = plan.deferred
@@ -1164,10 +1167,7 @@ def _check(implementation: object, protocol: object) -> list[Mismatch]:
             return list(_plan(implementation_class, origin).class_result)
         if issubclass(cls, _FUNCTION_TYPES):
             return _check_function(implementation, origin)
-        plan = _plan(cls, origin)
-        if not plan.deferred:  # the class decides: enter the fast path
-            _RESULTS.setdefault(id(cls), {})[id(origin)] = plan.mismatches
-        return _check_instance(implementation, cls, plan)
+        return _check_instance(implementation, cls, _plan(cls, origin))
     except Exception as error:  # pragma: no cover - every member is guarded
         return [
             _inaccessible(member, error, "checking it")
