@@ -49,7 +49,7 @@ def instance_of(cls: object) -> object:
 
 
 def every_bus_member(code: MismatchCode) -> list[tuple[str, MismatchCode]]:
-    members = ("close", "health_check", "publish", "subscribe_to_topic")
+    members = ("aclose", "health_check", "publish", "subscribe_to_topic")
     return [(name, code) for name in members]
 
 
@@ -104,7 +104,7 @@ CompiledBus = type(
     (GoodBus,),
     {
         "publish": _CompiledMethod("($self, message, *, timeout=None)", coroutine=True),
-        "close": _CompiledMethod("($self)", coroutine=True),
+        "aclose": _CompiledMethod("($self)", coroutine=True),
     },
 )
 
@@ -138,11 +138,11 @@ async def send_with_priority(
     return None
 
 
-async def close_with(self: object, force: bool) -> None:
+async def aclose_with(self: object, force: bool) -> None:
     return None
 
 
-def sync_close_with(self: object, force: bool) -> None:
+def sync_aclose_with(self: object, force: bool) -> None:
     return None
 
 
@@ -151,7 +151,7 @@ PartialBus = type(
     (GoodBus,),
     {
         "publish": functools.partialmethod(send_with_priority, priority=1),
-        "close": functools.partialmethod(close_with, True),
+        "aclose": functools.partialmethod(aclose_with, True),
     },
 )
 
@@ -162,13 +162,13 @@ def test_partialmethod_is_a_method() -> None:
 
 
 def test_partialmethod_is_checked_like_any_method() -> None:
-    sync_close = functools.partialmethod(sync_close_with, True)
-    wrong_close = functools.partialmethod(close_with)
-    assert codes(_with(PartialBus, close=sync_close)(), ProtocolEventBus) == [
-        ("close", "not-async")
+    sync_aclose = functools.partialmethod(sync_aclose_with, True)
+    wrong_aclose = functools.partialmethod(aclose_with)
+    assert codes(_with(PartialBus, aclose=sync_aclose)(), ProtocolEventBus) == [
+        ("aclose", "not-async")
     ]
-    assert codes(_with(PartialBus, close=wrong_close)(), ProtocolEventBus) == [
-        ("close", "extra-required-parameter")
+    assert codes(_with(PartialBus, aclose=wrong_aclose)(), ProtocolEventBus) == [
+        ("aclose", "extra-required-parameter")
     ]
 
 
@@ -264,10 +264,10 @@ def test_async_mocks_are_async() -> None:
     # 3.12 wraps the AsyncMock in a plain def; 3.13 in an async def.
     assert check_conformance(create_autospec(handle), ProtocolEventHandler) == []
     bus = GoodBus()
-    bus.__dict__["close"] = AsyncMock()
+    bus.__dict__["aclose"] = AsyncMock()
     assert check_conformance(bus, ProtocolEventBus) == []
     assert (
-        check_conformance(_with(GoodBus, close=AsyncMock())(), ProtocolEventBus) == []
+        check_conformance(_with(GoodBus, aclose=AsyncMock())(), ProtocolEventBus) == []
     )
 
 
@@ -285,7 +285,7 @@ class InheritsEverything(ProtocolEventBus):
 
 class InheritsThree(ProtocolEventBus):
     @override
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         return None
 
 
@@ -298,14 +298,16 @@ def test_a_protocol_subclass_does_not_implement_the_protocol() -> None:
     assert codes(instance_of(InheritsEverything), ProtocolEventBus) == expected
     assert codes(InheritsEverything, ProtocolEventBus) == expected
     assert codes(instance_of(InheritsThree), ProtocolEventBus) == [
-        m for m in expected if m[0] != "close"
+        m for m in expected if m[0] != "aclose"
     ]
     assert codes(instance_of(PageStub), ProtocolPage) == [
         ("items", "not-implemented"),
         ("next_cursor", "not-implemented"),
     ]
     found = check_conformance(instance_of(InheritsEverything), ProtocolEventBus)
-    assert "inherits the stub that ProtocolEventBus declares" in found[0].detail
+    details = {mismatch.member: mismatch.detail for mismatch in found}
+    assert "inherits the stub that ProtocolEventBus declares" in details["publish"]
+    assert "inherits the stub that ProtocolLifecycle declares" in details["aclose"]
 
 
 class _WithDefault(Protocol):
@@ -346,32 +348,32 @@ def test_a_protocol_annotation_is_not_an_implementation() -> None:
 
 class EllipsisBus(GoodBus):
     @override
-    async def close(self) -> None: ...
+    async def aclose(self) -> None: ...
 
 
 class DocumentedEllipsisBus(GoodBus):
     @override
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         """Close the bus."""
         ...
 
 
 class NoOpBus(GoodBus):
     @override
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         """Nothing to release."""
 
 
 class PassBus(GoodBus):
     @override
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         pass
 
 
 def test_an_ellipsis_body_is_a_stub() -> None:
-    assert codes(EllipsisBus(), ProtocolEventBus) == [("close", "not-implemented")]
+    assert codes(EllipsisBus(), ProtocolEventBus) == [("aclose", "not-implemented")]
     assert codes(DocumentedEllipsisBus, ProtocolEventBus) == [
-        ("close", "not-implemented")
+        ("aclose", "not-implemented")
     ]
     found = check_conformance(EllipsisBus(), ProtocolEventBus)
     assert "its body is only `...`" in found[0].detail
@@ -384,19 +386,21 @@ def test_a_deliberately_empty_body_is_not_a_stub() -> None:
 
 
 def test_a_stub_is_reported_with_the_other_mismatches() -> None:
-    def close(self: object) -> None: ...
+    def aclose(self: object) -> None: ...
 
-    assert codes(_with(GoodBus, close=close)(), ProtocolEventBus) == [
-        ("close", "not-implemented"),
-        ("close", "not-async"),
+    assert codes(_with(GoodBus, aclose=aclose)(), ProtocolEventBus) == [
+        ("aclose", "not-implemented"),
+        ("aclose", "not-async"),
     ]
 
 
 def test_a_stub_without_source_is_accepted() -> None:
     namespace: dict[str, object] = {}
-    exec("async def close(self):\n    ...\n", namespace)  # no source to read
+    exec("async def aclose(self):\n    ...\n", namespace)  # no source to read
     assert (
-        check_conformance(_with(GoodBus, close=namespace["close"])(), ProtocolEventBus)
+        check_conformance(
+            _with(GoodBus, aclose=namespace["aclose"])(), ProtocolEventBus
+        )
         == []
     )
 
@@ -483,8 +487,8 @@ def test_cached_and_uncached_paths_agree() -> None:
             ("items", "missing"),
             ("next_cursor", "missing"),
         ]
-        assert codes(_with(GoodBus, close=None)(), ProtocolEventBus) == [
-            ("close", "missing")
+        assert codes(_with(GoodBus, aclose=None)(), ProtocolEventBus) == [
+            ("aclose", "missing")
         ]
     clear_conformance_cache()
     assert codes(_Page((1,), None), ProtocolPage) == []
@@ -521,7 +525,7 @@ def _raise_unprintable(self: object) -> object:
 
 
 # Built with type(): type checkers rightly refuse these overrides in a class body.
-DescriptorBus = _with(GoodBus, close=RaisingOnAccess())
+DescriptorBus = _with(GoodBus, aclose=RaisingOnAccess())
 GetattributeBus = _with(GoodBus, __getattribute__=_raise("no attribute"))
 ClassRaisingBus = _with(GoodBus, __class__=property(_raise("no class")))
 ClaimsToBeAClass = type("ClaimsToBeAClass", (), {"__class__": type})
@@ -531,7 +535,7 @@ DictRaising = type("DictRaising", (), {"__dict__": property(_raise_unprintable)}
 
 
 class Slotted:
-    __slots__ = ("close", "health_check", "publish", "subscribe_to_topic")
+    __slots__ = ("aclose", "health_check", "publish", "subscribe_to_topic")
 
 
 HOSTILE: list[
@@ -566,7 +570,7 @@ HOSTILE: list[
         "a raising descriptor",
         DescriptorBus,
         ProtocolEventBus,
-        [("close", "inaccessible")],
+        [("aclose", "inaccessible")],
     ),
     (
         "a raising __getattribute__",
