@@ -60,6 +60,11 @@ class ProtocolOnexEnvelope(ProtocolCloudEventAttributes, Protocol):
     ``replyto`` and ``deadline`` added to its extensions, so the bus writes
     exactly these headers.
 
+    Clocks of different nodes are assumed synchronised (NTP); no skew
+    tolerance is added to a deadline. A handler should pass the time left
+    until the deadline as the ``timeout`` of the calls it makes while
+    serving, so that work for a request nobody awaits stops soon.
+
     Rules:
         ENV-1: ``correlation_id`` is required on an envelope (T-7): a record
             whose ``ce_correlationid`` is missing or not a UUID is not an
@@ -72,8 +77,7 @@ class ProtocolOnexEnvelope(ProtocolCloudEventAttributes, Protocol):
         ENV-4: A receiver judges ``deadline`` by its own clock. It does not
             process an envelope whose deadline has passed when it arrives (a
             request gets an error reply, RQH-2), and a sender does not send
-            one (REQ-2). Work started in time runs to its end; the time left
-            should bound the calls made while serving.
+            one (REQ-2). Work started in time runs to its end.
         ENV-5: An envelope with ``reply_to`` is a request: its reply goes to
             that address. Without ``reply_to`` it is a one-way command or an
             event: valid, served like a request, and its reply is sent

@@ -31,8 +31,9 @@ class ProtocolOnexErrorDetail(Protocol):
     Rules:
         RPE-1: ``code`` is the code of ERR-4's table for the class of the
             failure (-32603 for a failure of no SPI class), or -32600 when the
-            request is not a valid envelope (an empty ``event_id``, a naive
-            ``occurred_at`` or ``deadline``). ``message`` is a non-empty
+            request breaks the envelope's contract (an empty ``event_id``, no
+            UUID ``correlation_id``, a naive ``occurred_at`` or ``deadline``).
+            ``message`` is a non-empty
             sentence. ``data`` holds ``"error_type"``, the failure's class
             name (ERR-4); a ``ConcurrencyConflictError`` adds ``"subject"``,
             ``"expected"`` and ``"actual"``, and a ``ResourceExhaustedError``
