@@ -10,6 +10,7 @@
 - no file of the repository cites an undefined rule id.
 """
 
+import importlib
 import inspect
 import re
 import sys
@@ -180,6 +181,7 @@ def test_a_rule_defined_twice_is_refused_naming_both_places(
         '            continued.\n    """\n'
     )
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    importlib.invalidate_caches()
     definitions = rule_definitions("twice_defined_rules")
     assert [(d.rule_id, d.owner, d.text) for d in definitions] == [
         (rule, None, "first."),

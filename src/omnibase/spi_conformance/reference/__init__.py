@@ -6,6 +6,10 @@ library and ``omnibase.protocols`` only, and type-check against the
 protocols under ``mypy --strict`` and pyright's strict mode.
 """
 
+from omnibase.spi_conformance.reference.artifact_container import (
+    InMemoryArtifactContainer,
+)
+from omnibase.spi_conformance.reference.cloudevents import EnvelopeCodec
 from omnibase.spi_conformance.reference.event_bus import InMemoryEventBus
 from omnibase.spi_conformance.reference.factories import (
     SeededIds,
@@ -20,7 +24,12 @@ from omnibase.spi_conformance.reference.mcp_tool_proxy import (
     ToolReply,
 )
 from omnibase.spi_conformance.reference.mcp_validator import SimpleMCPValidator
+from omnibase.spi_conformance.reference.node_registry import InMemoryNodeRegistry
 from omnibase.spi_conformance.reference.reducer import WorkflowReducer
+from omnibase.spi_conformance.reference.request_reply import (
+    InMemoryRequester,
+    OperationRequestHandler,
+)
 from omnibase.spi_conformance.reference.secret_resolver import (
     EnvironmentSecretResolver,
     InMemorySecretResolver,
@@ -35,14 +44,19 @@ from omnibase.spi_conformance.reference.workflow_persistence import (
 )
 
 __all__ = [
+    "EnvelopeCodec",
     "EnvironmentSecretResolver",
     "FakeToolProxy",
+    "InMemoryArtifactContainer",
     "InMemoryEventBus",
     "InMemoryMCPRegistry",
+    "InMemoryNodeRegistry",
+    "InMemoryRequester",
     "InMemorySecretResolver",
     "InMemoryServiceRegistry",
     "InMemoryWorkflowEventBus",
     "InMemoryWorkflowPersistence",
+    "OperationRequestHandler",
     "ReferenceLifecycle",
     "SecretReference",
     "SecretValue",

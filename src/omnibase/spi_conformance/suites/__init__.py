@@ -32,15 +32,37 @@ from omnibase.spi_conformance.suites._base import (
     rule,
     rules_of,
 )
+from omnibase.spi_conformance.suites.artifact_container import ArtifactContainerSuite
+from omnibase.spi_conformance.suites.envelope_codec import EnvelopeCodecSuite
 from omnibase.spi_conformance.suites.lifecycle import LifecycleChecks
+from omnibase.spi_conformance.suites.node_registry import NodeRegistrySuite
+from omnibase.spi_conformance.suites.paging import PageChecks
+from omnibase.spi_conformance.suites.request_handler import (
+    HandlerEnvironment,
+    RequestHandlerSuite,
+)
+from omnibase.spi_conformance.suites.requester import (
+    RequesterEnvironment,
+    RequesterSuite,
+)
 from omnibase.spi_conformance.suites.secret_resolver import SecretResolverSuite
+from omnibase.spi_conformance.suites.service_registry import ServiceRegistrySuite
 
 __all__ = [
     "ALL_SUITES",
+    "ArtifactContainerSuite",
     "ConformanceError",
     "ConformanceSuite",
+    "EnvelopeCodecSuite",
+    "HandlerEnvironment",
     "LifecycleChecks",
+    "NodeRegistrySuite",
+    "PageChecks",
+    "RequestHandlerSuite",
+    "RequesterEnvironment",
+    "RequesterSuite",
     "SecretResolverSuite",
+    "ServiceRegistrySuite",
     "SuiteEnvironment",
     "capability_of",
     "check",
@@ -52,5 +74,14 @@ __all__ = [
     "rules_of",
 ]
 
-ALL_SUITES: tuple[type, ...] = (SecretResolverSuite,)
+ALL_SUITES: tuple[type, ...] = (
+    SecretResolverSuite,
+    # --- core and container
+    ArtifactContainerSuite,
+    EnvelopeCodecSuite,
+    NodeRegistrySuite,
+    RequestHandlerSuite,
+    RequesterSuite,
+    ServiceRegistrySuite,
+)
 """Every suite of the kit, one per service contract."""
