@@ -12,7 +12,9 @@ from omnibase.spi_conformance.reference.factories import (
     SteppingClock,
     utc_now,
 )
+from omnibase.spi_conformance.reference.mcp_monitor import InMemoryMCPMonitor
 from omnibase.spi_conformance.reference.mcp_registry import InMemoryMCPRegistry
+from omnibase.spi_conformance.reference.mcp_server import InProcessMCPServer
 from omnibase.spi_conformance.reference.mcp_tool_proxy import (
     FakeToolProxy,
     ToolFunction,
@@ -31,10 +33,12 @@ from omnibase.spi_conformance.reference.workflow_persistence import (
 __all__ = [
     "FakeToolProxy",
     "InMemoryEventBus",
+    "InMemoryMCPMonitor",
     "InMemoryMCPRegistry",
     "InMemoryServiceRegistry",
     "InMemoryWorkflowEventBus",
     "InMemoryWorkflowPersistence",
+    "InProcessMCPServer",
     "SeededIds",
     "SimpleMCPValidator",
     "SteppingClock",

@@ -33,6 +33,11 @@ from omnibase.spi_conformance.suites._base import (
     rules_of,
 )
 from omnibase.spi_conformance.suites.lifecycle import LifecycleChecks
+from omnibase.spi_conformance.suites.mcp_kit import MCPKitEnvironment, MCPServedChecks
+from omnibase.spi_conformance.suites.mcp_monitor import MCPMonitorSuite
+from omnibase.spi_conformance.suites.mcp_registry import MCPRegistrySuite
+from omnibase.spi_conformance.suites.mcp_tool_proxy import MCPToolProxySuite
+from omnibase.spi_conformance.suites.mcp_validator import MCPValidatorSuite
 from omnibase.spi_conformance.suites.secret_resolver import SecretResolverSuite
 
 __all__ = [
@@ -40,6 +45,12 @@ __all__ = [
     "ConformanceError",
     "ConformanceSuite",
     "LifecycleChecks",
+    "MCPKitEnvironment",
+    "MCPMonitorSuite",
+    "MCPRegistrySuite",
+    "MCPServedChecks",
+    "MCPToolProxySuite",
+    "MCPValidatorSuite",
     "SecretResolverSuite",
     "SuiteEnvironment",
     "capability_of",
@@ -52,5 +63,11 @@ __all__ = [
     "rules_of",
 ]
 
-ALL_SUITES: tuple[type, ...] = (SecretResolverSuite,)
+ALL_SUITES: tuple[type, ...] = (
+    SecretResolverSuite,
+    MCPRegistrySuite,
+    MCPToolProxySuite,
+    MCPMonitorSuite,
+    MCPValidatorSuite,
+)
 """Every suite of the kit, one per service contract."""
