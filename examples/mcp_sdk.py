@@ -54,6 +54,7 @@ from omnibase.protocols.errors import (
     InvalidInputError,
     NotFoundError,
     NotSupportedError,
+    OnexError,
     OutcomeUnknownError,
     UnavailableError,
 )
@@ -679,7 +680,13 @@ class SdkToolProxy(ReferenceLifecycle):
             for variable, reference in metadata.credentials.items():
                 if self._resolver is None:
                     raise UnavailableError(f"no secret resolver for {variable!r}")
-                secret = await self._resolver.resolve(reference)
+                try:
+                    secret = await self._resolver.resolve(reference)
+                except OnexError as error:  # not reachable without it: not sent
+                    raise UnavailableError(
+                        f"{metadata.name}: credential {variable!r} could not be "
+                        f"resolved ({type(error).__name__})"
+                    ) from None
                 environment[variable] = secret.get_secret_value()
             parameters = StdioServerParameters(
                 command=metadata.endpoint,
@@ -829,8 +836,9 @@ class SdkToolProxy(ReferenceLifecycle):
             raise NotFoundError(f"{name} has no tool {tool_name!r} registered")
         served_name = tool.upstream_name or tool.name
         limit = timeout or DEFAULT_CALL_TIMEOUT
-        try:
-            async with asyncio.timeout(limit.total_seconds()):
+        deadline = asyncio.get_running_loop().time() + limit.total_seconds()
+        try:  # connecting and listing count against the same limit as the call
+            async with asyncio.timeout_at(deadline):
                 connection = await self._connection(subsystem)
                 if not await self._lists(connection, served_name):
                     raise UnavailableError(
@@ -851,7 +859,7 @@ class SdkToolProxy(ReferenceLifecycle):
             "calling %r on %s (correlation %s)", served_name, name, correlation_id
         )
         try:
-            async with asyncio.timeout(limit.total_seconds()):
+            async with asyncio.timeout_at(deadline):
                 answer = await cast("Client", connection.client).session.call_tool(
                     served_name,
                     cast("dict[str, object]", _plain(parameters)),

@@ -35,12 +35,14 @@ class ProtocolMCPToolProxy(ProtocolLifecycle, Protocol):
             server cannot be reached, or does not list the tool: an unknown
             tool is a protocol error even when the server answers it with an
             ``isError`` result) raises ``UnavailableError``; a JSON-RPC error
-            reply maps by its code (ERR-4): ``-32601``, ``-32602`` and
-            ``-32005`` (refused, not run) raise ``UnavailableError``,
-            ``-32008`` raises ``ResourceExhaustedError`` (``retry_after``
-            from ``data.retry_after``, in seconds), any other code
-            ``OutcomeUnknownError``; a connection lost after sending raises
-            ``OutcomeUnknownError``; ``timeout`` passing first raises
+            reply maps by its code: MCP's ``-32601`` and ``-32602`` (unknown
+            method or tool, invalid arguments) and ERR-4's ``-32005``
+            (unavailable) mean refused and not run, so ``UnavailableError``;
+            ERR-4's ``-32008`` raises ``ResourceExhaustedError``
+            (``retry_after`` from ``data.retry_after``, in seconds); any
+            other code (``-32603`` internal error included) raises
+            ``OutcomeUnknownError``, as does a connection lost after
+            sending; ``timeout`` passing first raises
             ``DeadlineExceededError``.
         MTP-3: Progress notifications reach ``progress_handler`` with
             strictly increasing ``progress`` (MPR-1): one that does not

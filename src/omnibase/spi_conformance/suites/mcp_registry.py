@@ -1452,7 +1452,7 @@ class MCPRegistrySuite(MCPServedChecks[ProtocolMCPRegistry]):
             "t",
             preferred_subsystem="kit_a",
             attempt_timeout=self.short_timeout,
-            timeout=self.short_timeout * 40,
+            timeout=self.short_timeout * 10,
         )
         check_equal(
             "MCR-12", "the subsystem that served", "kit_b", result.subsystem_name
@@ -1474,7 +1474,7 @@ class MCPRegistrySuite(MCPServedChecks[ProtocolMCPRegistry]):
                 "t",
                 preferred_subsystem="kit_a",
                 attempt_timeout=self.short_timeout,
-                timeout=self.short_timeout * 40,
+                timeout=self.short_timeout * 10,
             ),
             doing="execute_tool of a hung non-idempotent tool",
         )
@@ -1494,7 +1494,7 @@ class MCPRegistrySuite(MCPServedChecks[ProtocolMCPRegistry]):
                 subject,
                 "t",
                 timeout=self.short_timeout,
-                attempt_timeout=self.short_timeout * 40,
+                attempt_timeout=self.short_timeout * 10,
             ),
             doing="execute_tool whose whole timeout passes",
         )

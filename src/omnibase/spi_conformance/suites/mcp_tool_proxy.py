@@ -271,7 +271,7 @@ class MCPToolProxySuite(MCPServedChecks[ProtocolMCPToolProxy]):
             "MTP-2", OutcomeUnknownError, task, doing="call_tool whose connection broke"
         )
 
-    @rule("MTP-2", "ERR-4")
+    @rule("MTP-2")
     async def test_MTP_2_error_replies_map_by_their_code(
         self, subject: ProtocolMCPToolProxy, env: MCPKitEnvironment
     ) -> None:
