@@ -729,9 +729,7 @@ class SdkToolProxy(ReferenceLifecycle):
         transport = await self._transport(metadata)
 
         async def on_message(message: object) -> None:
-            if isinstance(message, types.ServerNotification) and isinstance(
-                message, types.ToolListChangedNotification
-            ):
+            if isinstance(message, types.ToolListChangedNotification):
                 connection.listed = None  # tools/list_changed: list again
             await anyio.lowlevel.checkpoint()
 
@@ -826,14 +824,8 @@ class SdkToolProxy(ReferenceLifecycle):
     ) -> ProtocolMCPToolResult:
         """Call ``tool_name`` on the subsystem's server (MTP-1 to MTP-7)."""
         self._check_open()
-        if not isinstance(cast("object", correlation_id), UUID):
-            raise InvalidInputError("correlation_id must be a UUID")
-        if timeout is not None and timeout <= timedelta(0):
-            raise InvalidInputError(f"timeout must be positive, got {timeout} (T-6)")
+        tool = _tool_of(subsystem, tool_name, correlation_id, timeout)
         name = subsystem.subsystem.name
-        tool = next((t for t in subsystem.tools if t.name == tool_name), None)
-        if tool is None:
-            raise NotFoundError(f"{name} has no tool {tool_name!r} registered")
         served_name = tool.upstream_name or tool.name
         limit = timeout or DEFAULT_CALL_TIMEOUT
         deadline = asyncio.get_running_loop().time() + limit.total_seconds()
@@ -890,16 +882,27 @@ class SdkToolProxy(ReferenceLifecycle):
                 f"{name}: {tool.name!r} asked for input mid-call, which the SPI does "
                 "not carry (MTP-5)"
             )
-        result = self._result(subsystem, tool, answer, correlation_id, started_at)
+        if answer.is_error:  # the SDK's servers answer an unknown tool this way
+            connection.listed = None
+            if not await self._lists(connection, served_name):
+                raise UnavailableError(
+                    f"{name}: {served_name!r} is no longer listed; not run (MTP-2)"
+                )
+        return self._checked(
+            self._result(subsystem, tool, answer, correlation_id, started_at), tool
+        )
+
+    def _checked(
+        self, result: ToolResult, tool: ProtocolMCPToolDefinition
+    ) -> ToolResult:
+        """Check the registered output schema too: a violation is a tool error."""
         issues: Sequence[ProtocolValidationIssue] = (
             () if result.is_error else self._validator.validate_result(tool, result)
         )
-        if issues:
-            text = "; ".join(f"{i.path or '/'}: {i.message}" for i in issues)
-            return self._tool_error(
-                result, f"the result breaks the output schema: {text}"
-            )
-        return result
+        if not issues:
+            return result
+        text = "; ".join(f"{i.path or '/'}: {i.message}" for i in issues)
+        return self._tool_error(result, f"the result breaks the output schema: {text}")
 
     def _error(self, name: str, error: MCPError, *, sent: bool) -> Exception:
         code = error.error.code
@@ -977,6 +980,24 @@ class SdkToolProxy(ReferenceLifecycle):
             duration=max(self._clock() - started_at, timedelta(0)),
         )
         return self._tool_error(empty, text)
+
+
+def _tool_of(
+    subsystem: ProtocolMCPSubsystemRegistration,
+    tool_name: str,
+    correlation_id: UUID,
+    timeout: timedelta | None,
+) -> ProtocolMCPToolDefinition:
+    """Check the arguments of a call; return the registered tool."""
+    if not isinstance(cast("object", correlation_id), UUID):
+        raise InvalidInputError("correlation_id must be a UUID")
+    if timeout is not None and timeout <= timedelta(0):
+        raise InvalidInputError(f"timeout must be positive, got {timeout} (T-6)")
+    tool = next((t for t in subsystem.tools if t.name == tool_name), None)
+    if tool is None:
+        name = subsystem.subsystem.name
+        raise NotFoundError(f"{name} has no tool {tool_name!r} registered")
+    return tool
 
 
 class _OpenStreams:
