@@ -61,7 +61,7 @@ from omnibase.protocols.core import ProtocolWorkflowReducer
 from omnibase.protocols.errors import (
     ConcurrencyConflictError,
     InvalidInputError,
-    UnavailableError,
+    OutcomeUnknownError,
 )
 from omnibase.protocols.event_bus import ProtocolEventBus
 from omnibase.protocols.types import (
@@ -205,7 +205,7 @@ class ContractChecks:
     snapshot_at_or_before_6: int | None
     snapshot_plus_replay_equals_fold: bool
     replayed: tuple[int, ...]
-    non_idempotent_error: UnavailableError
+    non_idempotent_error: OutcomeUnknownError
     non_idempotent_calls: tuple[ToolCall, ...]
 
 
@@ -364,7 +364,7 @@ async def _register_subsystems(demo: _Demo, api_key: SecretValue) -> None:
         )
         registration_id = await mcp.register_subsystem(metadata, TOOLS, api_key)
         before = (await mcp.get_subsystem(registration_id)).health.status
-        await mcp.heartbeat(registration_id, note="serving")
+        await mcp.heartbeat(registration_id, api_key, note="serving")
         after = (await mcp.get_subsystem(registration_id)).health.status
         demo.out(
             f"  {name:<19} registered as {short(registration_id)}, {len(TOOLS)} tools,"
@@ -430,7 +430,7 @@ async def _fulfil_order(demo: _Demo) -> tuple[WorkflowRun, ConcurrencyFacts]:
         f"{runner.state.sequence_number + 1} instead"
     )
 
-    demo.proxy.fail_transport(PRIMARY, "lookup_customer")
+    demo.proxy.fail_transport(PRIMARY, "lookup_customer", after_sending=True)
     lookup_done, lookup_result = await run_task(
         runner,
         services.mcp,
@@ -562,19 +562,19 @@ async def _check_contracts(demo: _Demo, fulfilled: WorkflowRun) -> ContractCheck
         f"  replay_events(A, from 3 to 5) -> {list(replayed)}: bounds inclusive (WEB-4)"
     )
 
-    demo.proxy.fail_transport(PRIMARY, "charge_payment")
+    demo.proxy.fail_transport(PRIMARY, "charge_payment", after_sending=True)
     arguments: JsonObject = {"order_id": "o-1003", "amount_cents": 1200}
     try:
         await services.mcp.execute_tool(
             "charge_payment", arguments, demo.ids(), preferred_subsystem=PRIMARY
         )
         raise AssertionError("a non-idempotent call was failed over")
-    except UnavailableError as error:
+    except OutcomeUnknownError as error:
         non_idempotent_error = error
     calls = demo.new_calls()
     out(
-        f"  charge_payment while {PRIMARY} is unreachable: UnavailableError after "
-        f"{len(calls)} call, no failover (MCR-7)"
+        f"  charge_payment lost its connection to {PRIMARY} after sending: "
+        f"OutcomeUnknownError after {len(calls)} call, no failover (MCR-7)"
     )
     return ContractChecks(
         snapshot_at_or_before_6=early.sequence_number if early else None,

@@ -25,6 +25,7 @@ from uuid import UUID
 from omnibase.protocols.container import ProtocolServiceRegistry
 from omnibase.protocols.core import ProtocolWorkflowReducer
 from omnibase.protocols.errors import (
+    OutcomeUnknownError,
     UnavailableError,
 )
 from omnibase.protocols.event_bus import ProtocolEventBus
@@ -515,7 +516,7 @@ async def run_task(
         result = await mcp.execute_tool(
             task.task_type, dict(task.inputs), request, preferred_subsystem=PRIMARY
         )
-    except UnavailableError as error:
+    except (UnavailableError, OutcomeUnknownError) as error:
         failed = await runner.follow(
             started, "task.failed", task_id=task.task_id, data={"error": str(error)}
         )

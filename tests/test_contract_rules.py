@@ -36,6 +36,8 @@ PURE_OR_LOCAL = {
     "ProtocolMCPValidator.validate_parameters": "in-memory validation (MVA-3)",
     "ProtocolOnexEnvelopeCodec.encode": "pure encoding (ENV-3)",
     "ProtocolOnexEnvelopeCodec.decode": "pure decoding (ENV-3)",
+    "ProtocolMCPValidator.validate_result": "in-memory validation (MVA-4)",
+    "ProtocolMCPRegistry.balancing_strategy": "a constant of the registry (MCR-5)",
     "ProtocolServiceRegistry.register": "in-memory DI bookkeeping",
     "ProtocolServiceRegistry.resolve": "in-memory DI bookkeeping",
     "ProtocolServiceRegistry.unregister": "in-memory DI bookkeeping",

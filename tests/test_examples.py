@@ -15,7 +15,10 @@ import pytest
 from examples.end_to_end import DemoReport, WorkflowRun, main, run_demo
 from examples.order_workflow import BACKUP, PRIMARY
 from omnibase.protocols.container import ProtocolServiceRegistry
-from omnibase.protocols.errors import InvalidInputError, UnavailableError
+from omnibase.protocols.errors import (
+    InvalidInputError,
+    OutcomeUnknownError,
+)
 from omnibase.protocols.event_bus import ProtocolEventBus
 from omnibase.protocols.mcp import ProtocolMCPRegistry
 from omnibase.protocols.types import TASK_EVENT_STATES
@@ -181,7 +184,7 @@ def test_a_tool_error_is_not_failed_over(report: DemoReport) -> None:
 
 
 def test_a_non_idempotent_tool_is_not_failed_over(report: DemoReport) -> None:
-    assert isinstance(report.checks.non_idempotent_error, UnavailableError)
+    assert isinstance(report.checks.non_idempotent_error, OutcomeUnknownError)
     assert report.checks.non_idempotent_calls == ((PRIMARY, "charge_payment"),)
 
 

@@ -16,13 +16,9 @@ import pytest
 from omnibase.protocols.container import ProtocolServiceRegistry
 from omnibase.protocols.core import ProtocolWorkflowReducer
 from omnibase.protocols.errors import (
-    AlreadyRegisteredError,
-    AuthenticationError,
     ConcurrencyConflictError,
-    DeadlineExceededError,
     IllegalTransitionError,
     InvalidInputError,
-    NotFoundError,
     UnavailableError,
 )
 from omnibase.protocols.event_bus import ProtocolEventBus
@@ -32,12 +28,8 @@ from omnibase.protocols.mcp import (
     ProtocolMCPValidator,
 )
 from omnibase.protocols.types import (
-    JsonObject,
     ProtocolEventRecord,
     ProtocolHealthReport,
-    ProtocolMCPProgressHandler,
-    ProtocolMCPSubsystemRegistration,
-    ProtocolMCPToolResult,
     ProtocolPage,
     ProtocolSecretValue,
     ProtocolWorkflowEvent,
@@ -60,7 +52,6 @@ from omnibase.spi_conformance.reference import (
     SeededIds,
     SimpleMCPValidator,
     SteppingClock,
-    ToolReply,
     WorkflowReducer,
 )
 from omnibase.spi_conformance.reference.codec import (
@@ -68,7 +59,6 @@ from omnibase.spi_conformance.reference.codec import (
     encode_workflow_event,
 )
 from omnibase.spi_conformance.reference.event_bus import retry_delay
-from omnibase.spi_conformance.reference.lifecycle import ReferenceLifecycle
 from omnibase.spi_conformance.reference.values import (
     BusMessage,
     BusMetadata,
@@ -76,8 +66,6 @@ from omnibase.spi_conformance.reference.values import (
     Page,
     RetryPolicy,
     SecretValue,
-    SubsystemMetadata,
-    ToolDefinition,
     WorkflowEvent,
     WorkflowSnapshot,
 )
@@ -725,325 +713,6 @@ def test_workflow_events_reach_each_group_in_order() -> None:
         assert len(bus.topic_records("elsewhere")) == 1
 
     asyncio.run(scenario())
-
-
-# --- MCP ----------------------------------------------------------------------
-
-KEY = SecretValue("right-key")
-
-
-def tool(
-    name: str, *, idempotent: bool = False, read_only: bool = False
-) -> ToolDefinition:
-    return ToolDefinition(
-        name=name,
-        description=name,
-        tool_type="query" if read_only else "action",
-        parameters_schema={
-            "type": "object",
-            "properties": {"id": {"type": "string"}, "n": {"type": "integer"}},
-            "required": ["id"],
-            "additionalProperties": False,
-        },
-        idempotent=idempotent,
-        read_only=read_only,
-    )
-
-
-TOOLSET = (
-    tool("read", read_only=True),
-    tool("upsert", idempotent=True),
-    tool("charge"),
-)
-
-
-def subsystem(name: str, endpoint: str | None = None) -> SubsystemMetadata:
-    return SubsystemMetadata(
-        name=name,
-        subsystem_type="custom",
-        version="1",
-        endpoint=endpoint or f"https://{name}.test/mcp",
-        description=name,
-    )
-
-
-def answer(arguments: JsonObject) -> ToolReply:
-    if arguments.get("id") == "missing":
-        return ToolReply(error="no such record")
-    return ToolReply({"id": arguments.get("id")})
-
-
-async def registry_with(
-    *names: str, heartbeat: bool = True
-) -> tuple[InMemoryMCPRegistry, FakeToolProxy]:
-    ids = SeededIds(5)
-    proxy = FakeToolProxy({t.name: answer for t in TOOLSET}, ids=ids)
-    registry = InMemoryMCPRegistry(
-        proxy=proxy, validator=SimpleMCPValidator(), api_key=KEY, ids=ids
-    )
-    for name in names:
-        registration_id = await registry.register_subsystem(
-            subsystem(name), TOOLSET, KEY
-        )
-        if heartbeat:
-            await registry.heartbeat(registration_id)
-    return registry, proxy
-
-
-def test_a_transport_failure_fails_over_for_read_only_and_idempotent_tools() -> None:
-    async def scenario() -> None:
-        registry, proxy = await registry_with("alpha", "beta")
-        for name in ("read", "upsert"):
-            proxy.fail_transport("alpha", name)
-            result = await registry.execute_tool(name, {"id": "1"}, CORRELATION)
-            assert (result.subsystem_name, result.attempts) == ("beta", 2)  # MCR-7
-            assert result.correlation_id == CORRELATION
-        assert proxy.calls == [
-            ("alpha", "read"),
-            ("beta", "read"),
-            ("alpha", "upsert"),
-            ("beta", "upsert"),
-        ]
-
-    asyncio.run(scenario())
-
-
-def test_a_transport_failure_of_another_tool_is_raised_at_once() -> None:
-    async def scenario() -> None:
-        registry, proxy = await registry_with("alpha", "beta")
-        proxy.fail_transport("alpha", "charge")
-        with pytest.raises(UnavailableError, match="MCR-7"):
-            await registry.execute_tool("charge", {"id": "1"}, CORRELATION)
-        assert proxy.calls == [("alpha", "charge")]
-
-    asyncio.run(scenario())
-
-
-def test_a_tool_error_is_returned_not_failed_over() -> None:
-    async def scenario() -> None:
-        registry, proxy = await registry_with("alpha", "beta")
-        result = await registry.execute_tool("read", {"id": "missing"}, CORRELATION)
-        assert result.is_error  # MCR-6, even for a read-only tool
-        assert (result.subsystem_name, result.attempts) == ("alpha", 1)
-        assert proxy.calls == [("alpha", "read")]
-        assert result.content[0].text == "no such record"
-
-    asyncio.run(scenario())
-
-
-def test_the_preferred_subsystem_goes_first() -> None:
-    async def scenario() -> None:
-        registry, proxy = await registry_with("alpha", "beta")
-        result = await registry.execute_tool(
-            "read", {"id": "1"}, CORRELATION, preferred_subsystem="beta"
-        )
-        assert result.subsystem_name == "beta"  # MCR-5
-        proxy.fail_transport("beta", "read")
-        result = await registry.execute_tool(
-            "read", {"id": "1"}, CORRELATION, preferred_subsystem="beta"
-        )
-        assert (result.subsystem_name, result.attempts) == ("alpha", 2)
-        pinned = await registry.execute_tool("beta.read", {"id": "1"}, CORRELATION)
-        assert pinned.subsystem_name == "beta"  # MCT-1's qualified name
-
-    asyncio.run(scenario())
-
-
-def test_every_subsystem_failing_is_unavailable() -> None:
-    async def scenario() -> None:
-        registry, proxy = await registry_with("alpha", "beta")
-        proxy.fail_transport("alpha", "read")
-        proxy.fail_transport("beta", "read")
-        with pytest.raises(UnavailableError):
-            await registry.execute_tool("read", {"id": "1"}, CORRELATION)
-
-    asyncio.run(scenario())
-
-
-@pytest.mark.parametrize(
-    "arguments",
-    [{}, {"id": 7}, {"id": "1", "n": "two"}, {"id": "1", "extra": True}],
-)
-def test_arguments_are_validated_before_any_call(arguments: JsonObject) -> None:
-    async def scenario() -> None:
-        registry, proxy = await registry_with("alpha")
-        with pytest.raises(InvalidInputError):
-            await registry.execute_tool("read", arguments, CORRELATION)  # MCR-4
-        assert proxy.calls == []
-
-    asyncio.run(scenario())
-
-
-def test_unknown_tools_and_unhealthy_subsystems() -> None:
-    async def scenario() -> None:
-        registry, proxy = await registry_with("alpha", heartbeat=False)
-        with pytest.raises(NotFoundError):
-            await registry.execute_tool("nope", {"id": "1"}, CORRELATION)
-        with pytest.raises(UnavailableError):  # critical until a heartbeat (MCR-3)
-            await registry.execute_tool("read", {"id": "1"}, CORRELATION)
-        assert proxy.calls == []
-
-    asyncio.run(scenario())
-
-
-class SlowProxy(ReferenceLifecycle):
-    """A tool proxy whose calls never finish in time."""
-
-    async def call_tool(
-        self,
-        subsystem: ProtocolMCPSubsystemRegistration,
-        tool_name: str,
-        parameters: JsonObject,
-        correlation_id: UUID,
-        *,
-        timeout: timedelta | None = None,
-        progress_handler: ProtocolMCPProgressHandler | None = None,
-    ) -> ProtocolMCPToolResult:
-        await asyncio.sleep(10)
-        raise UnavailableError("unreachable")
-
-
-def test_a_slow_execution_exceeds_its_deadline() -> None:
-    async def scenario() -> None:
-        proxy: ProtocolMCPToolProxy = SlowProxy()
-        registry = InMemoryMCPRegistry(
-            proxy=proxy, validator=SimpleMCPValidator(), api_key=KEY, ids=SeededIds(1)
-        )
-        registration_id = await registry.register_subsystem(
-            subsystem("alpha"), TOOLSET, KEY
-        )
-        await registry.heartbeat(registration_id)
-        with pytest.raises(DeadlineExceededError):
-            await registry.execute_tool(
-                "read", {"id": "1"}, CORRELATION, timeout=timedelta(milliseconds=5)
-            )
-
-    asyncio.run(scenario())
-
-
-def test_registration_checks_the_key_first_and_stores_whole() -> None:
-    async def scenario() -> None:
-        registry, _ = await registry_with()
-        with pytest.raises(AuthenticationError) as caught:
-            await registry.register_subsystem(
-                subsystem("alpha"), TOOLSET, SecretValue("wrong")
-            )
-        assert "wrong" not in str(caught.value)  # ERR-3
-        bad_tools = [
-            (tool("bad name"),),
-            (tool("ok"), tool("ok")),
-            (replace(tool("ok"), parameters_schema={"type": "array"}),),
-            (
-                replace(
-                    tool("ok"), output_schema={"$ref": "https://example.com/s.json"}
-                ),
-            ),
-        ]
-        for tools in bad_tools:
-            with pytest.raises(InvalidInputError):
-                await registry.register_subsystem(subsystem("alpha"), tools, KEY)
-        with pytest.raises(InvalidInputError):
-            await registry.register_subsystem(
-                subsystem("alpha", "not a uri"), TOOLSET, KEY
-            )
-        with pytest.raises(InvalidInputError, match="MCT-1"):
-            await registry.register_subsystem(subsystem("al.pha"), TOOLSET, KEY)
-        assert (await registry.list_subsystems()).items == ()  # MCR-1
-
-    asyncio.run(scenario())
-
-
-def test_a_tool_name_means_the_same_tool_on_every_subsystem() -> None:
-    async def scenario() -> None:
-        registry, _ = await registry_with("alpha")
-        drifted = replace(tool("charge"), idempotent=True)
-        with pytest.raises(AlreadyRegisteredError, match="MCR-10"):
-            await registry.register_subsystem(subsystem("beta"), (drifted,), KEY)
-        assert [r.subsystem.name for r in (await registry.list_subsystems()).items] == [
-            "alpha"
-        ]
-        beta = await registry.register_subsystem(subsystem("beta"), TOOLSET, KEY)
-        with pytest.raises(AlreadyRegisteredError):  # beta serves charge now
-            await registry.register_subsystem(subsystem("alpha"), (drifted,), KEY)
-        await registry.unregister_subsystem(beta)
-        alpha = await registry.register_subsystem(subsystem("alpha"), (drifted,), KEY)
-        assert (await registry.get_subsystem(alpha)).tools == (drifted,)
-
-    asyncio.run(scenario())
-
-
-def test_re_registration_keeps_the_id_and_the_health() -> None:
-    async def scenario() -> None:
-        registry, _ = await registry_with()
-        first = await registry.register_subsystem(subsystem("alpha"), TOOLSET, KEY)
-        assert (await registry.get_subsystem(first)).health.status == "critical"
-        await registry.heartbeat(first, status="warning", note="slow disk")
-        again = await registry.register_subsystem(subsystem("alpha"), TOOLSET[:1], KEY)
-        assert again == first  # MCR-2
-        registration = await registry.get_subsystem(first)
-        assert len(registration.tools) == 1
-        assert registration.health.status == "warning"
-        assert registration.health.message == "slow disk"
-        assert await registry.unregister_subsystem(first)
-        assert not await registry.unregister_subsystem(first)
-        with pytest.raises(NotFoundError):
-            await registry.heartbeat(first)
-        with pytest.raises(NotFoundError):
-            await registry.get_subsystem(first)
-
-    asyncio.run(scenario())
-
-
-def test_listings_are_ordered_and_paged() -> None:
-    async def scenario() -> None:
-        registry, _ = await registry_with("beta", "alpha")
-        first = await registry.list_tools(limit=4)
-        rest = await registry.list_tools(cursor=first.next_cursor, limit=4)
-        assert rest.next_cursor is None  # PG-1
-        listed = [(t.tool.name, t.subsystem_name) for t in (*first.items, *rest.items)]
-        assert listed == [
-            ("charge", "alpha"),
-            ("charge", "beta"),
-            ("read", "alpha"),
-            ("read", "beta"),
-            ("upsert", "alpha"),
-            ("upsert", "beta"),
-        ]  # MCR-9
-        only = await registry.list_tools(tool_type="query", subsystem_name="beta")
-        assert [(t.tool.name, t.subsystem_name) for t in only.items] == [
-            ("read", "beta")
-        ]
-        subsystems = await registry.list_subsystems(healthy_only=True)
-        assert [r.subsystem.name for r in subsystems.items] == ["alpha", "beta"]
-        for cursor, limit in (("x", 1), ("99", 1), (None, 0)):
-            with pytest.raises(InvalidInputError):  # PG-3, PG-4
-                await registry.list_tools(cursor=cursor, limit=limit)
-
-    asyncio.run(scenario())
-
-
-def test_the_validator_reports_sorted_issues_without_raising() -> None:
-    validator = SimpleMCPValidator()
-    broken = replace(
-        tool("bad name"),
-        parameters_schema={"type": "object", "$defs": {"x": {"$ref": "http://a/b"}}},
-    )
-    issues = validator.validate_tool_definition(broken)
-    assert [issue.code for issue in issues] == ["pattern", "remote_ref"]  # MVA-2, 3
-    assert [issue.path for issue in issues] == [
-        "/name",
-        "/parameters_schema/$defs/x/$ref",
-    ]
-    issues = validator.validate_parameters(tool("t"), {"n": 1.5, "zz": 1})
-    assert [(issue.path, issue.code) for issue in issues] == [
-        ("/id", "required"),
-        ("/n", "type"),
-        ("/zz", "additionalProperties"),
-    ]
-    assert validator.validate_parameters(tool("t"), {"id": "1", "n": 2}) == ()
-
-
-# --- service registry (its rules: the kit's ServiceRegistrySuite) -------------
 
 
 def test_protocol_type_keeps_the_class() -> None:

@@ -17,7 +17,9 @@ from omnibase.spi_conformance.reference.factories import (
     utc_now,
 )
 from omnibase.spi_conformance.reference.lifecycle import ReferenceLifecycle
+from omnibase.spi_conformance.reference.mcp_monitor import InMemoryMCPMonitor
 from omnibase.spi_conformance.reference.mcp_registry import InMemoryMCPRegistry
+from omnibase.spi_conformance.reference.mcp_server import InProcessMCPServer
 from omnibase.spi_conformance.reference.mcp_tool_proxy import (
     FakeToolProxy,
     ToolFunction,
@@ -49,6 +51,7 @@ __all__ = [
     "FakeToolProxy",
     "InMemoryArtifactContainer",
     "InMemoryEventBus",
+    "InMemoryMCPMonitor",
     "InMemoryMCPRegistry",
     "InMemoryNodeRegistry",
     "InMemoryRequester",
@@ -56,6 +59,7 @@ __all__ = [
     "InMemoryServiceRegistry",
     "InMemoryWorkflowEventBus",
     "InMemoryWorkflowPersistence",
+    "InProcessMCPServer",
     "OperationRequestHandler",
     "ReferenceLifecycle",
     "SecretReference",

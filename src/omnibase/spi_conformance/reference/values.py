@@ -27,9 +27,15 @@ from omnibase.protocols.types import (
     IsolationLevel,
     JsonObject,
     JsonValue,
+    MCPAttemptOutcome,
+    MCPContentAudience,
     MCPContentKind,
+    MCPIconTheme,
     MCPSubsystemType,
+    MCPTaskSupport,
+    MCPToolChangeKind,
     MCPToolType,
+    MCPTransport,
     ProtocolMCPContentBlock,
     ProtocolMCPToolResult,
     TaskState,
@@ -41,16 +47,19 @@ from omnibase.protocols.types import (
 __all__ = [
     "EPOCH",
     "ArtifactMetadata",
+    "AttemptRecord",
     "BusMessage",
     "BusMetadata",
     "BusReceipt",
     "BusRecord",
+    "ContentAnnotations",
     "ContentBlock",
     "EncodedEnvelope",
     "Envelope",
     "ErrorDetail",
     "HealthCheckConfig",
     "HealthReport",
+    "Icon",
     "NodeChange",
     "NodeInfo",
     "NodeRecord",
@@ -60,10 +69,14 @@ __all__ = [
     "RetryPolicy",
     "SecretReference",
     "SecretValue",
+    "SubsystemHealthCheck",
     "SubsystemMetadata",
     "SubsystemRegistration",
     "TaskConfiguration",
+    "ToolAnnotations",
+    "ToolChange",
     "ToolDefinition",
+    "ToolMetrics",
     "ToolResult",
     "ValidationIssue",
     "WorkflowContext",
@@ -413,6 +426,27 @@ class WorkflowSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolAnnotations:
+    """``ProtocolMCPToolAnnotations``: a server's hints about a tool (MCT-5)."""
+
+    title: str | None = None
+    read_only_hint: bool | None = None
+    destructive_hint: bool | None = None
+    idempotent_hint: bool | None = None
+    open_world_hint: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Icon:
+    """``ProtocolMCPIcon``: an icon of a tool."""
+
+    src: str
+    mime_type: str | None = None
+    sizes: tuple[str, ...] = ()
+    theme: MCPIconTheme | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ToolDefinition:
     """``ProtocolMCPToolDefinition``: a tool as a subsystem declares it."""
 
@@ -425,11 +459,17 @@ class ToolDefinition:
     title: str | None = None
     output_schema: JsonObject | None = None
     timeout: timedelta | None = None
+    upstream_name: str | None = None
+    version: str | None = None
+    annotations: ToolAnnotations | None = None
+    icons: tuple[Icon, ...] = ()
+    meta: JsonObject = field(default_factory=dict[str, JsonValue])
+    task_support: MCPTaskSupport = "forbidden"
 
 
 @dataclass(frozen=True, slots=True)
 class SubsystemMetadata:
-    """``ProtocolMCPSubsystemMetadata``: identity of an MCP server."""
+    """``ProtocolMCPSubsystemMetadata``: identity of an MCP server (MCT-6)."""
 
     name: str
     subsystem_type: MCPSubsystemType
@@ -437,6 +477,19 @@ class SubsystemMetadata:
     endpoint: str
     description: str
     labels: Mapping[str, str] = field(default_factory=dict[str, str])
+    transport: MCPTransport = "streamable_http"
+    arguments: tuple[str, ...] = ()
+    credentials: Mapping[str, SecretReference] = field(
+        default_factory=dict[str, SecretReference]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SubsystemHealthCheck:
+    """``ProtocolHealthCheckConfig``: TTL and grace period of heartbeats."""
+
+    ttl: timedelta
+    deregister_critical_after: timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,17 +512,45 @@ class SubsystemRegistration:
     configuration: JsonObject
     health: HealthReport
     registered_at: datetime
+    health_check: SubsystemHealthCheck = SubsystemHealthCheck(
+        timedelta(seconds=30), timedelta(minutes=5)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ToolChange:
+    """``ProtocolMCPToolChange``: a change of the tools a registry serves."""
+
+    change: MCPToolChangeKind
+    subsystem_name: str
+    registration_id: UUID
+    observed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ContentAnnotations:
+    """``ProtocolMCPContentAnnotations``: hints of a content block."""
+
+    audience: tuple[MCPContentAudience, ...] = ()
+    priority: float | None = None
+    last_modified: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ContentBlock:
-    """``ProtocolMCPContentBlock``: one block of a tool result."""
+    """``ProtocolMCPContentBlock``: one block of a tool result (MTP-7)."""
 
     kind: MCPContentKind
     text: str | None = None
     data: bytes | None = None
     mime_type: str | None = None
     uri: str | None = None
+    name: str | None = None
+    title: str | None = None
+    description: str | None = None
+    size: int | None = None
+    annotations: ContentAnnotations | None = None
+    meta: JsonObject = field(default_factory=dict[str, JsonValue])
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,6 +567,7 @@ class ToolResult:
     started_at: datetime
     duration: timedelta
     attempts: int = 1
+    has_structured_content: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,20 +579,57 @@ class Progress:
     message: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    """``ProtocolMCPAttemptRecord``: one attempt of a tool execution."""
+
+    execution_id: UUID
+    attempt: int
+    correlation_id: UUID
+    tool_name: str
+    subsystem_name: str
+    outcome: MCPAttemptOutcome
+    started_at: datetime
+    duration: timedelta
+    error_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolMetrics:
+    """``ProtocolMCPToolMetrics``: attempt statistics of one tool."""
+
+    tool_name: str
+    subsystem_name: str | None
+    window_start: datetime
+    window_end: datetime
+    calls: int
+    tool_errors: int
+    transport_failures: int
+    latency_p50: timedelta | None
+    latency_p95: timedelta | None
+
+
 def tool_result_with_attempts(
-    result: ProtocolMCPToolResult, attempts: int
+    result: ProtocolMCPToolResult,
+    attempts: int,
+    *,
+    execution_id: UUID | None = None,
 ) -> ToolResult:
-    """Copy ``result`` with ``attempts`` set (the registry counts failovers).
+    """Copy ``result`` with ``attempts`` (and the execution's id) set.
+
+    The registry counts failovers and gives every attempt of one execution
+    the same id.
 
     Args:
         result: A result as a tool proxy returned it.
         attempts: Subsystems tried, including the one that served.
+        execution_id: The execution's id; ``None`` keeps the result's.
 
     Returns:
         An equal result whose ``attempts`` is ``attempts``.
     """
     return ToolResult(
-        execution_id=result.execution_id,
+        execution_id=result.execution_id if execution_id is None else execution_id,
         tool_name=result.tool_name,
         subsystem_name=result.subsystem_name,
         correlation_id=result.correlation_id,
@@ -520,4 +639,5 @@ def tool_result_with_attempts(
         started_at=result.started_at,
         duration=result.duration,
         attempts=attempts,
+        has_structured_content=result.has_structured_content,
     )

@@ -35,6 +35,11 @@ from omnibase.spi_conformance.suites._base import (
 from omnibase.spi_conformance.suites.artifact_container import ArtifactContainerSuite
 from omnibase.spi_conformance.suites.envelope_codec import EnvelopeCodecSuite
 from omnibase.spi_conformance.suites.lifecycle import LifecycleChecks
+from omnibase.spi_conformance.suites.mcp_kit import MCPKitEnvironment, MCPServedChecks
+from omnibase.spi_conformance.suites.mcp_monitor import MCPMonitorSuite
+from omnibase.spi_conformance.suites.mcp_registry import MCPRegistrySuite
+from omnibase.spi_conformance.suites.mcp_tool_proxy import MCPToolProxySuite
+from omnibase.spi_conformance.suites.mcp_validator import MCPValidatorSuite
 from omnibase.spi_conformance.suites.node_registry import NodeRegistrySuite
 from omnibase.spi_conformance.suites.paging import PageChecks
 from omnibase.spi_conformance.suites.request_handler import (
@@ -56,6 +61,12 @@ __all__ = [
     "EnvelopeCodecSuite",
     "HandlerEnvironment",
     "LifecycleChecks",
+    "MCPKitEnvironment",
+    "MCPMonitorSuite",
+    "MCPRegistrySuite",
+    "MCPServedChecks",
+    "MCPToolProxySuite",
+    "MCPValidatorSuite",
     "NodeRegistrySuite",
     "PageChecks",
     "RequestHandlerSuite",
@@ -83,5 +94,9 @@ ALL_SUITES: tuple[type, ...] = (
     RequestHandlerSuite,
     RequesterSuite,
     ServiceRegistrySuite,
+    MCPRegistrySuite,
+    MCPToolProxySuite,
+    MCPMonitorSuite,
+    MCPValidatorSuite,
 )
 """Every suite of the kit, one per service contract."""
