@@ -18,13 +18,18 @@ from omnibase.protocols.types.core_types import (
     ProtocolValidationIssue,
 )
 from omnibase.protocols.types.event_bus_types import (
+    DEAD_LETTER_HEADERS,
+    RAW_RECORD_EVENT_TYPE,
+    RESERVED_HEADER_PREFIXES,
     EventMessage,
     EventMetadata,
     Headers,
     OffsetReset,
     ProtocolEventHandler,
     ProtocolEventRecord,
+    ProtocolKafkaRecord,
     ProtocolPublishReceipt,
+    TimestampType,
     TopicPartition,
 )
 from omnibase.protocols.types.mcp_types import (
@@ -60,7 +65,10 @@ from omnibase.protocols.types.workflow_orchestration_types import (
 )
 
 __all__ = [
+    "DEAD_LETTER_HEADERS",
     "HEALTHY_STATUSES",
+    "RAW_RECORD_EVENT_TYPE",
+    "RESERVED_HEADER_PREFIXES",
     "TASK_EVENT_STATES",
     "TASK_TRANSITIONS",
     "WORKFLOW_EVENT_STATES",
@@ -82,6 +90,7 @@ __all__ = [
     "ProtocolEventRecord",
     "ProtocolHealthCheckConfig",
     "ProtocolHealthReport",
+    "ProtocolKafkaRecord",
     "ProtocolMCPContentBlock",
     "ProtocolMCPProgress",
     "ProtocolMCPProgressHandler",
@@ -106,6 +115,7 @@ __all__ = [
     "ProtocolWorkflowEventHandler",
     "ProtocolWorkflowSnapshot",
     "TaskState",
+    "TimestampType",
     "TopicPartition",
     "WorkflowData",
     "WorkflowEventType",

@@ -31,6 +31,7 @@ from omnibase.protocols.types import (
     ProtocolMCPContentBlock,
     ProtocolMCPToolResult,
     TaskState,
+    TimestampType,
     WorkflowData,
     WorkflowEventType,
     WorkflowState,
@@ -44,6 +45,7 @@ __all__ = [
     "BusRecord",
     "ContentBlock",
     "HealthReport",
+    "KafkaRecord",
     "Page",
     "Progress",
     "RetryPolicy",
@@ -185,6 +187,7 @@ class BusRecord:
     offset: int
     timestamp: datetime
     delivery_attempt: int
+    timestamp_type: TimestampType = "create_time"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +197,22 @@ class BusReceipt:
     topic: str
     partition: int
     offset: int
+    timestamp: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaRecord:
+    """``ProtocolKafkaRecord``: a record as a Kafka consumer reads it."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: Headers
+    metadata: EventMetadata | None
     timestamp: datetime
+    timestamp_type: TimestampType = "create_time"
 
 
 # --- workflow orchestration -----------------------------------------------------

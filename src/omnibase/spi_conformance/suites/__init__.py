@@ -32,6 +32,8 @@ from omnibase.spi_conformance.suites._base import (
     rule,
     rules_of,
 )
+from omnibase.spi_conformance.suites.event_bus import EventBusSuite
+from omnibase.spi_conformance.suites.kafka_adapter import KafkaAdapterSuite
 from omnibase.spi_conformance.suites.lifecycle import LifecycleChecks
 from omnibase.spi_conformance.suites.secret_resolver import SecretResolverSuite
 
@@ -39,6 +41,8 @@ __all__ = [
     "ALL_SUITES",
     "ConformanceError",
     "ConformanceSuite",
+    "EventBusSuite",
+    "KafkaAdapterSuite",
     "LifecycleChecks",
     "SecretResolverSuite",
     "SuiteEnvironment",
@@ -52,5 +56,9 @@ __all__ = [
     "rules_of",
 ]
 
-ALL_SUITES: tuple[type, ...] = (SecretResolverSuite,)
+ALL_SUITES: tuple[type, ...] = (
+    SecretResolverSuite,
+    EventBusSuite,
+    KafkaAdapterSuite,
+)
 """Every suite of the kit, one per service contract."""
