@@ -373,7 +373,7 @@ class InMemoryEventBus(ReferenceLifecycle):
         self._groups: dict[tuple[str, str], _Group] = {}
         self._member_numbers = itertools.count(1)
         self._unkeyed = itertools.count()
-        self._stopped: dict[int, str] = {}  # id(member) -> why (EB-8)
+        self._stopped: dict[_Member, str] = {}  # why each one stopped (EB-8)
         self._pending: set[_PendingPublish] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._stalled = False
@@ -729,6 +729,11 @@ class InMemoryEventBus(ReferenceLifecycle):
                     group.owners[partition] = member
                 if changed:
                     await self._notify(member, "assigned", group.topic, new)
+            group.everyone = [  # forget members that hold and run nothing
+                m
+                for m in group.everyone
+                if m.state == "active" or m.assigned or m.inflight
+            ]
 
     async def _release(self, member: _Member, partitions: set[int]) -> None:
         """Wait for the member's calls on ``partitions``; cancel them at the limit."""
@@ -748,7 +753,7 @@ class InMemoryEventBus(ReferenceLifecycle):
         """Unsubscribe (SUB-1, SUB-2): drain, hand over, stop."""
         if member.state == "stopped":
             member.state = "left"
-            self._stopped.pop(id(member), None)
+            self._stopped.pop(member, None)
             return
         if member.state != "active":
             return
@@ -764,7 +769,7 @@ class InMemoryEventBus(ReferenceLifecycle):
             return
         member.state = "stopped"
         group.members.remove(member)
-        self._stopped[id(member)] = f"{group.topic} (group {group.group_id}): {why}"
+        self._stopped[member] = f"{group.topic} (group {group.group_id}): {why}"
         await self._rebalance(group)
         await self._kick_group(group)
 
