@@ -23,7 +23,7 @@ class ReferenceEventBusSuite(EventBusSuite):
 
     delivery: ClassVar[DeliveryMode] = "inline"
     clock_wired = True
-    eventually_within = timedelta(seconds=1)
+    eventually_within = timedelta(seconds=2)
     drain_timeout = timedelta(milliseconds=100)
     max_message_bytes: ClassVar[int | None] = 64 * 1024
     capabilities: ClassVar[AbstractSet[str]] = frozenset({"partitions_lost"})

@@ -14,7 +14,7 @@ from omnibase.spi_conformance.suites import KafkaAdapterSuite, SuiteEnvironment
 
 class TestInMemoryKafkaAdapter(KafkaAdapterSuite):
     clock_wired = True
-    eventually_within = timedelta(seconds=1)
+    eventually_within = timedelta(seconds=2)
 
     def build(
         self, cluster: InMemoryKafkaCluster, env: SuiteEnvironment

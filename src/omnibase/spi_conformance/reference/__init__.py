@@ -12,6 +12,10 @@ from omnibase.spi_conformance.reference.factories import (
     SteppingClock,
     utc_now,
 )
+from omnibase.spi_conformance.reference.kafka_adapter import (
+    InMemoryKafkaAdapter,
+    InMemoryKafkaCluster,
+)
 from omnibase.spi_conformance.reference.mcp_registry import InMemoryMCPRegistry
 from omnibase.spi_conformance.reference.mcp_tool_proxy import (
     FakeToolProxy,
@@ -31,6 +35,8 @@ from omnibase.spi_conformance.reference.workflow_persistence import (
 __all__ = [
     "FakeToolProxy",
     "InMemoryEventBus",
+    "InMemoryKafkaAdapter",
+    "InMemoryKafkaCluster",
     "InMemoryMCPRegistry",
     "InMemoryServiceRegistry",
     "InMemoryWorkflowEventBus",
