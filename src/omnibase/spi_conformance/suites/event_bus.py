@@ -215,6 +215,21 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         """Return ``delta`` times ``time_scale``."""
         return delta * self.time_scale
 
+    async def within[T](
+        self, rule_id: str, limit: timedelta, what: str, operation: Awaitable[T]
+    ) -> T:
+        """Await ``operation``; fail ``rule_id`` if it takes longer than ``limit``."""
+        deadline = asyncio.timeout(limit.total_seconds())
+        try:
+            async with deadline:
+                return await operation
+        except TimeoutError:
+            if deadline.expired():
+                raise fail(
+                    rule_id, f"{what} within {limit}", "it did not finish"
+                ) from None
+            raise
+
     async def settle(self) -> None:
         """Give an asynchronous bus time to do what it must not do."""
         await asyncio.sleep(self.scaled(SETTLE).total_seconds())
@@ -605,13 +620,17 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         await subject.publish(self.message(topic, b"before", key=b"k"))
         await self.delivered("EB-12", recorder, 1)
         await self.fault_backend_unreachable(subject, env)
-        async with asyncio.timeout(self.eventually_within.total_seconds()):
-            await check_raises(
+        await self.within(
+            "EB-12",
+            self.eventually_within,
+            "publish to fail",
+            check_raises(
                 "EB-12",
                 UnavailableError,
                 subject.publish(self.message(topic, b"during", key=b"k")),
                 doing="publish while the broker is unreachable",
-            )
+            ),
+        )
         await self.fault_backend_restored(subject, env)
         await subject.publish(self.message(topic, b"after", key=b"k"))
         await self.delivered("EB-12", recorder, 2)
@@ -628,15 +647,19 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         self.require_hook("fault_broker_stalls")
         await self.fault_broker_stalls(subject, env)
         limit = self.scaled(timedelta(milliseconds=50))
-        async with asyncio.timeout((limit + self.eventually_within).total_seconds()):
-            await check_raises(
+        await self.within(
+            "EB-12",
+            limit + self.eventually_within,
+            "publish to give up at its timeout",
+            check_raises(
                 "EB-12",
                 DeadlineExceededError,
                 subject.publish(
                     self.message(self.topic(env, "stalled")), timeout=limit
                 ),
                 doing="publish to a broker that does not answer",
-            )
+            ),
+        )
 
     @rule("EB-12")
     async def test_EB_12_a_message_above_the_size_limit_is_invalid_input(
@@ -1009,8 +1032,9 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         publishing = asyncio.create_task(
             subject.publish(self.message(topic, b"held", key=b"k"))
         )
-        async with asyncio.timeout(self.eventually_within.total_seconds()):
-            await blocker.started.wait()
+        await self.within(
+            "EB-3", self.eventually_within, "the handler called", blocker.started.wait()
+        )
         joining = asyncio.create_task(
             self.subscribe(
                 subject, topic, group, second, listener=RecordingListener("second", log)
@@ -1057,8 +1081,9 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         publishing = asyncio.create_task(
             subject.publish(self.message(topic, b"m", key=b"k"))
         )
-        async with asyncio.timeout(self.eventually_within.total_seconds()):
-            await blocker.started.wait()
+        await self.within(
+            "EB-4", self.eventually_within, "the handler called", blocker.started.wait()
+        )
         joining = asyncio.create_task(self.subscribe(subject, topic, group, survivor))
         await self.fault_crash_member(subject, env, doomed)
         await self.delivered("EB-4", survivor, 1, "redelivered")
@@ -1422,8 +1447,12 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
                         subject.publish(self.message(topic, POISON, key=b"k"))
                     )
                 )
-            async with asyncio.timeout(self.eventually_within.total_seconds()):
-                await blocker.started.wait()
+            await self.within(
+                "EB-7",
+                self.eventually_within,
+                "the handler called",
+                blocker.started.wait(),
+            )
             check_equal(
                 "EB-7",
                 f"delivery_attempt of crash {n + 1}",
@@ -1672,8 +1701,9 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         publishing = asyncio.create_task(
             subject.publish(self.message(topic, b"m", key=b"k"))
         )
-        async with asyncio.timeout(self.eventually_within.total_seconds()):
-            await blocker.started.wait()
+        await self.within(
+            "RB-2", self.eventually_within, "the handler called", blocker.started.wait()
+        )
         await self.fault_crash_member(subject, env, doomed)
         partition = (topic, doomed.records[0].partition)
         await self.until(
@@ -1702,8 +1732,9 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         blocker = Blocker()
         await self.subscribe(subject, topic, self.group(env, "g"), Recorder(blocker))
         publishing = asyncio.create_task(subject.publish(self.message(topic)))
-        async with asyncio.timeout(self.eventually_within.total_seconds()):
-            await blocker.started.wait()
+        await self.within(
+            "EB-6", self.eventually_within, "the handler called", blocker.started.wait()
+        )
         closing = asyncio.create_task(subject.aclose())
         try:
             await self.settle()
@@ -1715,8 +1746,7 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
             )
         finally:
             blocker.release.set()
-        async with asyncio.timeout(self.eventually_within.total_seconds()):
-            await closing
+        await self.within("EB-6", self.eventually_within, "aclose to return", closing)
         check(
             publishing.done(),
             "EB-6",
@@ -1735,16 +1765,20 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         blocker = Blocker()
         await self.subscribe(subject, topic, self.group(env, "g"), Recorder(blocker))
         publishing = asyncio.create_task(subject.publish(self.message(topic)))
-        async with asyncio.timeout(self.eventually_within.total_seconds()):
-            await blocker.started.wait()
-        limit = self.drain_timeout + self.eventually_within
-        async with asyncio.timeout(limit.total_seconds()):
-            await check_raises(
+        await self.within(
+            "EB-6", self.eventually_within, "the handler called", blocker.started.wait()
+        )
+        await self.within(
+            "EB-6",
+            self.drain_timeout + self.eventually_within,
+            "aclose to give up at its drain timeout",
+            check_raises(
                 "EB-6",
                 DeadlineExceededError,
                 subject.aclose(),
                 doing="aclose with a handler call that never ends",
-            )
+            ),
+        )
         await self.until(
             "EB-6",
             "the running call cancelled",
@@ -1766,19 +1800,28 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         )
         await self.settle()
         limit = self.drain_timeout + self.eventually_within
-        async with asyncio.timeout(limit.total_seconds()):
-            await check_raises(
+        await self.within(
+            "EB-6",
+            limit,
+            "aclose to give up at its drain timeout",
+            check_raises(
                 "EB-6",
                 DeadlineExceededError,
                 subject.aclose(),
                 doing="aclose with a publish the broker never answers",
-            )
-            await check_raises(
+            ),
+        )
+        await self.within(
+            "EB-6",
+            limit,
+            "the abandoned publish to end",
+            check_raises(
                 "EB-6",
                 OutcomeUnknownError,
                 publishing,
                 doing="the publish abandoned by aclose",
-            )
+            ),
+        )
 
     @rule("SUB-1")
     async def test_SUB_1_unsubscribe_waits_for_the_call_in_flight(
@@ -1791,8 +1834,12 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         publishing = asyncio.create_task(
             subject.publish(self.message(topic, b"m1", key=b"k"))
         )
-        async with asyncio.timeout(self.eventually_within.total_seconds()):
-            await blocker.started.wait()
+        await self.within(
+            "SUB-1",
+            self.eventually_within,
+            "the handler called",
+            blocker.started.wait(),
+        )
         leaving = asyncio.create_task(unsubscribe())
         try:
             await self.settle()
@@ -1804,8 +1851,9 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
             )
         finally:
             blocker.release.set()
-        async with asyncio.timeout(self.eventually_within.total_seconds()):
-            await leaving
+        await self.within(
+            "SUB-1", self.eventually_within, "unsubscribe to return", leaving
+        )
         await publishing
         successor = Recorder()
         await self.subscribe(subject, topic, group, successor)
@@ -1839,13 +1887,16 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         publishing = asyncio.create_task(
             subject.publish(self.message(topic, b"m1", key=b"k"))
         )
-        limit = self.drain_timeout / 2
-        async with asyncio.timeout(limit.total_seconds()):
-            await self.until(
+        await self.within(
+            "SUB-1",
+            self.drain_timeout / 2,
+            "unsubscribe to return inside the handler, not waiting for itself",
+            self.until(
                 "SUB-1",
                 "unsubscribe returned inside the handler",
                 lambda: (bool(returned), returned),
-            )
+            ),
+        )
         await publishing
         await subject.publish(self.message(topic, b"m2", key=b"k"))
         await self.settle()
