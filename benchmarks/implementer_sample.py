@@ -7,12 +7,12 @@ dataclasses, with assignments that make the checker verify conformance.
 It is a benchmark input, not a usable bus: subscriptions deliver nothing.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
-from omnibase.protocols.event_bus import ProtocolEventBus
+from omnibase.protocols.event_bus import ProtocolEventBus, ProtocolRebalanceListener
 from omnibase.protocols.types import (
     EventMessage,
     EventMetadata,
@@ -114,6 +114,8 @@ class InMemoryEventBus:
         offset_reset: OffsetReset = "latest",
         retry_policy: ProtocolRetryPolicy | None = None,
         dead_letter_topic: str | None = None,
+        event_types: Sequence[str] | None = None,
+        rebalance_listener: ProtocolRebalanceListener | None = None,
     ) -> ProtocolUnsubscribe:
         return _Unsubscribe()
 

@@ -19,7 +19,6 @@ from omnibase.protocols.errors import (
     ConcurrencyConflictError,
     IllegalTransitionError,
     InvalidInputError,
-    UnavailableError,
 )
 from omnibase.protocols.event_bus import ProtocolEventBus
 from omnibase.protocols.mcp import (
@@ -77,7 +76,6 @@ TASK_A = UUID("00000000-0000-4000-8000-0000000000a1")
 TASK_B = UUID("00000000-0000-4000-8000-0000000000b1")
 CORRELATION = UUID("00000000-0000-4000-8000-0000000000c0")
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
-FAST_RETRY = RetryPolicy(timedelta(milliseconds=1), 1.0, timedelta(milliseconds=1), 2)
 
 
 def event(
@@ -517,150 +515,6 @@ def test_unknown_event_types_only_advance_the_sequence() -> None:
 
 
 # --- event bus ------------------------------------------------------------------
-
-
-def test_consumer_groups_share_records_and_each_group_gets_all() -> None:
-    async def scenario() -> None:
-        bus = InMemoryEventBus(partitions=3)
-        one, two, audit = Recorder(), Recorder(), Recorder()
-        await bus.subscribe_to_topic("orders", "billing", one)
-        await bus.subscribe_to_topic("orders", "billing", two)
-        await bus.subscribe_to_topic("orders", "audit", audit)
-        sent = [f"m{n}".encode() for n in range(12)]
-        for n in range(12):
-            await bus.publish(message("orders", f"key-{n}", f"m{n}"))
-        assert sorted(one.values + two.values) == sorted(sent)  # shared (EB-2)
-        assert one.values
-        assert two.values
-        assert not set(one.values) & set(two.values)
-        assert audit.values == sent  # every group gets every record, in order here
-        assert (await bus.health_check()).status == "passing"
-
-    asyncio.run(scenario())
-
-
-def test_equal_keys_share_a_partition_in_publish_order() -> None:
-    async def scenario() -> None:
-        bus = InMemoryEventBus(partitions=4)
-        receipts = [await bus.publish(message("t", "same", f"v{n}")) for n in range(5)]
-        assert len({receipt.partition for receipt in receipts}) == 1  # EVT-3
-        assert [receipt.offset for receipt in receipts] == [0, 1, 2, 3, 4]
-        records = bus.topic_records("t")
-        assert [r.value for r in records] == [f"v{n}".encode() for n in range(5)]
-
-    asyncio.run(scenario())
-
-
-def test_offset_reset_decides_where_a_new_group_starts() -> None:
-    async def scenario() -> None:
-        bus = InMemoryEventBus()
-        await bus.publish(message("t", "k", "old"))
-        earliest, latest = Recorder(), Recorder()
-        await bus.subscribe_to_topic("t", "e", earliest, offset_reset="earliest")
-        await bus.subscribe_to_topic("t", "l", latest)
-        await bus.publish(message("t", "k", "new"))
-        assert earliest.values == [b"old", b"new"]
-        assert latest.values == [b"new"]
-
-    asyncio.run(scenario())
-
-
-def test_a_failing_record_is_redelivered_until_handled() -> None:
-    async def scenario() -> None:
-        bus = InMemoryEventBus()
-        flaky = Recorder(failures=2)
-        await bus.subscribe_to_topic(
-            "t", "g", flaky, retry_policy=replace(FAST_RETRY, maximum_attempts=3)
-        )
-        await bus.publish(message("t", "k", "first"))
-        await bus.publish(message("t", "k", "second"))
-        attempts = [(r.value, r.delivery_attempt) for r in flaky.records]
-        assert attempts == [(b"first", 1), (b"first", 2), (b"first", 3), (b"second", 1)]
-
-    asyncio.run(scenario())
-
-
-def test_an_exhausted_record_goes_to_the_dead_letter_topic() -> None:
-    async def scenario() -> None:
-        bus = InMemoryEventBus()
-        poison = Recorder(failures=99, error=ValueError("bad payload"))
-        dead = Recorder()
-        await bus.subscribe_to_topic("t.dead", "ops", dead, offset_reset="earliest")
-        await bus.subscribe_to_topic(
-            "t", "g", poison, retry_policy=FAST_RETRY, dead_letter_topic="t.dead"
-        )
-        await bus.publish(message("t", "k", "poison"))
-        assert [r.delivery_attempt for r in poison.records] == [1, 2]  # EB-5
-        assert dead.values == [b"poison"]
-        assert ("onex-error", b"ValueError: bad payload") in dead.records[0].headers
-        poison.failures = 0
-        await bus.publish(message("t", "k", "next"))
-        assert poison.values[-1] == b"next"  # the poison record was acknowledged
-        assert (await bus.health_check()).status == "passing"
-
-    asyncio.run(scenario())
-
-
-def test_a_non_retryable_error_is_not_retried() -> None:
-    async def scenario() -> None:
-        bus = InMemoryEventBus()
-        handler = Recorder(failures=1, error=KeyError("x"))
-        policy = replace(
-            FAST_RETRY, maximum_attempts=5, non_retryable_errors=("KeyError",)
-        )
-        await bus.subscribe_to_topic(
-            "t", "g", handler, retry_policy=policy, dead_letter_topic="dlq"
-        )
-        await bus.publish(message("t", "k"))
-        assert len(handler.records) == 1
-        assert len(bus.topic_records("dlq")) == 1
-
-    asyncio.run(scenario())
-
-
-def test_without_dead_letter_topic_nothing_is_lost_and_health_is_critical() -> None:
-    async def scenario() -> None:
-        bus = InMemoryEventBus()
-        await bus.subscribe_to_topic(
-            "t", "g", Recorder(failures=99), retry_policy=FAST_RETRY
-        )
-        await bus.publish(message("t", "k", "stuck"))
-        health = await bus.health_check()
-        assert health.status == "critical"  # EB-5
-        rescuer = Recorder()
-        await bus.subscribe_to_topic("t", "g", rescuer)  # same group, same position
-        assert rescuer.values == [b"stuck"]
-
-    asyncio.run(scenario())
-
-
-def test_unsubscribe_is_idempotent_and_final() -> None:
-    async def scenario() -> None:
-        bus = InMemoryEventBus()
-        handler = Recorder()
-        unsubscribe = await bus.subscribe_to_topic("t", "g", handler)
-        await unsubscribe()
-        await unsubscribe()  # SUB-2
-        await bus.publish(message("t", "k"))
-        assert handler.records == []  # SUB-1
-
-    asyncio.run(scenario())
-
-
-def test_close_is_idempotent_and_final() -> None:
-    async def scenario() -> None:
-        bus = InMemoryEventBus()
-        handler = Recorder()
-        await bus.subscribe_to_topic("t", "g", handler)
-        await bus.aclose()
-        await bus.aclose()  # EB-6
-        with pytest.raises(UnavailableError):
-            await bus.publish(message("t", "k"))
-        with pytest.raises(UnavailableError):
-            await bus.subscribe_to_topic("t", "g", handler)
-        assert (await bus.health_check()).status == "critical"
-
-    asyncio.run(scenario())
 
 
 def test_bad_names_are_refused() -> None:

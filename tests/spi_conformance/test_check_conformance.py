@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from omnibase.protocols.core import ProtocolWorkflowReducer
 from omnibase.protocols.errors import InvalidInputError
-from omnibase.protocols.event_bus import ProtocolEventBus
+from omnibase.protocols.event_bus import ProtocolEventBus, ProtocolRebalanceListener
 from omnibase.protocols.types import (
     EventMessage,
     OffsetReset,
@@ -66,6 +66,8 @@ class GoodBus:
         offset_reset: OffsetReset = "latest",
         retry_policy: ProtocolRetryPolicy | None = None,
         dead_letter_topic: str | None = None,
+        event_types: Sequence[str] | None = None,
+        rebalance_listener: ProtocolRebalanceListener | None = None,
     ) -> ProtocolUnsubscribe:
         raise NotImplementedError
 

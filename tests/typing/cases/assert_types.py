@@ -19,8 +19,9 @@ from omnibase.protocols.event_bus import ProtocolEventBus, ProtocolKafkaAdapter
 from omnibase.protocols.mcp import ProtocolMCPRegistry
 from omnibase.protocols.types import (
     EventMessage,
+    EventMetadata,
     ProtocolEventHandler,
-    ProtocolEventRecord,
+    ProtocolKafkaRecord,
     ProtocolMCPToolDefinition,
     ProtocolMCPToolListing,
     ProtocolMCPToolResult,
@@ -63,8 +64,9 @@ async def subscribe(bus: ProtocolEventBus, handler: ProtocolEventHandler) -> Non
 
 
 async def consume(adapter: ProtocolKafkaAdapter) -> None:
-    async for record in adapter.records():
-        assert_type(record, ProtocolEventRecord)
+    batch = await adapter.poll(timeout=timedelta(seconds=1), max_records=10)
+    assert_type(batch, Sequence[ProtocolKafkaRecord])
+    assert_type(batch[0].metadata, EventMetadata | None)
 
 
 def page_items[T](page: ProtocolPage[T]) -> None:

@@ -18,13 +18,18 @@ from omnibase.protocols.types.core_types import (
     ProtocolValidationIssue,
 )
 from omnibase.protocols.types.event_bus_types import (
+    DEAD_LETTER_HEADERS,
+    RAW_RECORD_EVENT_TYPE,
+    RESERVED_HEADER_PREFIXES,
     EventMessage,
     EventMetadata,
     Headers,
     OffsetReset,
     ProtocolEventHandler,
     ProtocolEventRecord,
+    ProtocolKafkaRecord,
     ProtocolPublishReceipt,
+    TimestampType,
     TopicPartition,
 )
 from omnibase.protocols.types.mcp_types import (
@@ -74,8 +79,11 @@ from omnibase.protocols.types.workflow_orchestration_types import (
 )
 
 __all__ = [
+    "DEAD_LETTER_HEADERS",
     "HEALTHY_STATUSES",
     "MCP_CORRELATION_META_KEY",
+    "RAW_RECORD_EVENT_TYPE",
+    "RESERVED_HEADER_PREFIXES",
     "TASK_EVENT_STATES",
     "TASK_TRANSITIONS",
     "WORKFLOW_EVENT_STATES",
@@ -104,6 +112,7 @@ __all__ = [
     "ProtocolEventRecord",
     "ProtocolHealthCheckConfig",
     "ProtocolHealthReport",
+    "ProtocolKafkaRecord",
     "ProtocolMCPAttemptRecord",
     "ProtocolMCPContentAnnotations",
     "ProtocolMCPContentBlock",
@@ -134,6 +143,7 @@ __all__ = [
     "ProtocolWorkflowEventHandler",
     "ProtocolWorkflowSnapshot",
     "TaskState",
+    "TimestampType",
     "TopicPartition",
     "WorkflowData",
     "WorkflowEventType",

@@ -276,8 +276,16 @@ class ProtocolUnsubscribe(Protocol):
 
     Rules:
         SUB-1: After the call returns, the handler is not invoked again and
-            the consumer has left its group.
-        SUB-2: Calling it again is a no-op; it never raises for that.
+            the subscription has stopped consuming (a consumer shared with
+            other subscriptions goes on serving them). The call first waits
+            for the subscription's handler calls in flight to return (their
+            records are then acknowledged), at most the implementation's
+            documented drain timeout, after which they are cancelled and
+            their records delivered again. Awaited from inside the
+            subscription's own handler it does not wait for that call; that
+            record may then be delivered again (EH-2).
+        SUB-2: Calling it again, or after the service was closed, is a
+            no-op; it never raises for that.
     """
 
     async def __call__(self) -> None:

@@ -16,6 +16,10 @@ from omnibase.spi_conformance.reference.factories import (
     SteppingClock,
     utc_now,
 )
+from omnibase.spi_conformance.reference.kafka_adapter import (
+    InMemoryKafkaAdapter,
+    InMemoryKafkaCluster,
+)
 from omnibase.spi_conformance.reference.lifecycle import ReferenceLifecycle
 from omnibase.spi_conformance.reference.mcp_monitor import InMemoryMCPMonitor
 from omnibase.spi_conformance.reference.mcp_registry import InMemoryMCPRegistry
@@ -51,6 +55,8 @@ __all__ = [
     "FakeToolProxy",
     "InMemoryArtifactContainer",
     "InMemoryEventBus",
+    "InMemoryKafkaAdapter",
+    "InMemoryKafkaCluster",
     "InMemoryMCPMonitor",
     "InMemoryMCPRegistry",
     "InMemoryNodeRegistry",

@@ -13,18 +13,30 @@ carry their payload as UTF-8 JSON in the record value:
 [`envelope_to_record`][], [`record_to_envelope`][], [`envelope_metadata`][]
 (the envelope as bus metadata) and [`EnvelopeCodec`][]
 (``ProtocolOnexEnvelopeCodec``).
+
+On a record the attribute headers come first, then the application headers
+([`encode_record_headers`][], [`decode_record_headers`][]). A record without
+valid attribute headers (a foreign producer's) gets the attributes EB-10
+derives from its position ([`raw_record_attributes`][]).
 """
 
 import json
 import math
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Final, cast
 from uuid import UUID
 
 from omnibase.protocols.core import ProtocolEncodedEnvelope, ProtocolOnexEnvelope
 from omnibase.protocols.errors import InvalidInputError
-from omnibase.protocols.types import Headers, JsonValue, ProtocolCloudEventAttributes
+from omnibase.protocols.types import (
+    RAW_RECORD_EVENT_TYPE,
+    RESERVED_HEADER_PREFIXES,
+    Headers,
+    JsonValue,
+    ProtocolCloudEventAttributes,
+)
 from omnibase.spi_conformance.reference.values import (
     BusMetadata,
     EncodedEnvelope,
@@ -35,12 +47,18 @@ __all__ = [
     "CONTENT_TYPE_HEADER",
     "ENVELOPE_EXTENSIONS",
     "HEADER_PREFIX",
+    "RAW_CONTENT_TYPE",
     "EnvelopeCodec",
     "attributes_to_headers",
+    "check_application_headers",
+    "decode_record_headers",
+    "encode_record_headers",
     "envelope_metadata",
     "envelope_to_record",
     "headers_to_attributes",
     "is_cloudevents_header",
+    "is_reserved_header",
+    "raw_record_attributes",
     "record_to_envelope",
 ]
 
@@ -63,6 +81,8 @@ _NAMED: Final = {
 _REQUIRED: Final = ("id", "source", "type", "specversion")
 ENVELOPE_EXTENSIONS: Final = ("partitionkey", "replyto", "deadline")
 """The extensions an envelope names as attributes (ENV-3)."""
+RAW_CONTENT_TYPE: Final = "application/octet-stream"
+"""The ``content_type`` of a raw record's derived attributes (EB-10)."""
 
 
 def is_cloudevents_header(name: str) -> bool:
@@ -387,3 +407,108 @@ class EnvelopeCodec:
     def decode(self, record: ProtocolEncodedEnvelope) -> ProtocolOnexEnvelope:
         """Decode one record (ENV-1, ENV-3); see [`record_to_envelope`][]."""
         return record_to_envelope(record)
+
+
+def is_reserved_header(name: str) -> bool:
+    """Tell whether only the bus may write a header of this name (EVT-4).
+
+    Args:
+        name: A header name.
+
+    Returns:
+        ``True`` for ``ce_*``, ``onex-*`` and ``content-type`` (any case).
+    """
+    lowered = name.lower()
+    return lowered.startswith(RESERVED_HEADER_PREFIXES) or (
+        lowered == CONTENT_TYPE_HEADER
+    )
+
+
+def check_application_headers(headers: object) -> Headers:
+    """Validate a message's application headers (EVT-4, ERR-1).
+
+    Args:
+        headers: What the caller passed as headers.
+
+    Returns:
+        The headers as a tuple of ``(str, bytes)`` pairs.
+
+    Raises:
+        InvalidInputError: Not a sequence of ``(str, bytes)`` pairs, or a
+            reserved name.
+    """
+    if isinstance(headers, str | bytes) or not isinstance(headers, Sequence):
+        raise InvalidInputError(f"headers must be a sequence of pairs: {headers!r}")
+    pairs: list[tuple[str, bytes]] = []
+    for item in cast("Sequence[object]", headers):
+        if not isinstance(item, tuple) or len(cast("tuple[object, ...]", item)) != 2:
+            raise InvalidInputError(f"a header must be a (name, value) pair: {item!r}")
+        name, value = cast("tuple[object, object]", item)
+        if not isinstance(name, str) or not isinstance(value, bytes):
+            raise InvalidInputError(f"a header is (str, bytes): {item!r}")
+        if is_reserved_header(name):
+            raise InvalidInputError(f"header name {name!r} is reserved (EVT-4)")
+        pairs.append((name, value))
+    return tuple(pairs)
+
+
+def encode_record_headers(
+    attributes: ProtocolCloudEventAttributes, headers: Headers
+) -> Headers:
+    """Return a record's wire headers: the attribute headers, then ``headers``.
+
+    Args:
+        attributes: The message's CloudEvents attributes.
+        headers: Its application headers (already checked).
+
+    Returns:
+        The headers to store.
+
+    Raises:
+        InvalidInputError: The attributes cannot be encoded.
+    """
+    return (*attributes_to_headers(attributes), *headers)
+
+
+def decode_record_headers(headers: Headers) -> tuple[BusMetadata | None, Headers]:
+    """Split a stored record's headers into its attributes and the rest.
+
+    Args:
+        headers: Every header of the record, in order.
+
+    Returns:
+        ``(attributes, other headers)`` when the record has valid attribute
+        headers; ``(None, headers)`` unchanged when it has not (a raw record).
+    """
+    try:
+        attributes = headers_to_attributes(headers)
+    except InvalidInputError:
+        return None, tuple(headers)
+    rest = tuple((n, v) for n, v in headers if not is_cloudevents_header(n))
+    return attributes, rest
+
+
+def raw_record_attributes(
+    topic: str, partition: int, offset: int, timestamp: datetime
+) -> BusMetadata:
+    """Derive the attributes of a record that has none, as every bus does (EB-10).
+
+    Args:
+        topic: The record's topic.
+        partition: Its partition.
+        offset: Its offset.
+        timestamp: Its timestamp (timezone-aware).
+
+    Returns:
+        ``event_id`` ``"{topic}/{partition}/{offset}"``, ``source``
+        ``"/topics/{topic}"``, ``event_type`` ``RAW_RECORD_EVENT_TYPE``, the
+        timestamp as ``occurred_at``, ``content_type``
+        ``"application/octet-stream"`` and nothing else.
+    """
+    return BusMetadata(
+        event_id=f"{topic}/{partition}/{offset}",
+        event_type=RAW_RECORD_EVENT_TYPE,
+        source=f"/topics/{topic}",
+        occurred_at=timestamp.astimezone(UTC),
+        content_type=RAW_CONTENT_TYPE,
+    )

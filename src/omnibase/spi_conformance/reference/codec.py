@@ -79,8 +79,8 @@ def encode_workflow_event(event: ProtocolWorkflowEvent, topic: str) -> BusMessag
             occurred_at=event.occurred_at,
             correlation_id=event.correlation_chain[0],
             causation_id=_optional_str(event.causation_id),
+            extensions={"sequence": str(event.sequence_number)},
         ),
-        headers=(("onex-sequence", str(event.sequence_number).encode()),),
     )
 
 

@@ -39,6 +39,7 @@ from omnibase.protocols.types import (
     ProtocolMCPContentBlock,
     ProtocolMCPToolResult,
     TaskState,
+    TimestampType,
     WorkflowData,
     WorkflowEventType,
     WorkflowState,
@@ -60,6 +61,7 @@ __all__ = [
     "HealthCheckConfig",
     "HealthReport",
     "Icon",
+    "KafkaRecord",
     "NodeChange",
     "NodeInfo",
     "NodeRecord",
@@ -317,6 +319,7 @@ class BusRecord:
     offset: int
     timestamp: datetime
     delivery_attempt: int
+    timestamp_type: TimestampType = "create_time"
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +329,22 @@ class BusReceipt:
     topic: str
     partition: int
     offset: int
+    timestamp: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaRecord:
+    """``ProtocolKafkaRecord``: a record as a Kafka consumer reads it."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: Headers
+    metadata: EventMetadata | None
     timestamp: datetime
+    timestamp_type: TimestampType = "create_time"
 
 
 # --- workflow orchestration -----------------------------------------------------

@@ -34,6 +34,8 @@ from omnibase.spi_conformance.suites._base import (
 )
 from omnibase.spi_conformance.suites.artifact_container import ArtifactContainerSuite
 from omnibase.spi_conformance.suites.envelope_codec import EnvelopeCodecSuite
+from omnibase.spi_conformance.suites.event_bus import EventBusSuite
+from omnibase.spi_conformance.suites.kafka_adapter import KafkaAdapterSuite
 from omnibase.spi_conformance.suites.lifecycle import LifecycleChecks
 from omnibase.spi_conformance.suites.mcp_kit import MCPKitEnvironment, MCPServedChecks
 from omnibase.spi_conformance.suites.mcp_monitor import MCPMonitorSuite
@@ -59,7 +61,9 @@ __all__ = [
     "ConformanceError",
     "ConformanceSuite",
     "EnvelopeCodecSuite",
+    "EventBusSuite",
     "HandlerEnvironment",
+    "KafkaAdapterSuite",
     "LifecycleChecks",
     "MCPKitEnvironment",
     "MCPMonitorSuite",
@@ -98,5 +102,7 @@ ALL_SUITES: tuple[type, ...] = (
     MCPToolProxySuite,
     MCPMonitorSuite,
     MCPValidatorSuite,
+    EventBusSuite,
+    KafkaAdapterSuite,
 )
 """Every suite of the kit, one per service contract."""
