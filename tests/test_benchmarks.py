@@ -171,7 +171,7 @@ def test_kit_row_skipped_with_reason(quick_run: QuickRun) -> None:
     (row,) = kit.rows
     assert row.stats is None
     assert row.case.startswith("skipped: ")
-    assert "pytest tests/conformance" in " ".join(kit.notes)
+    assert "pytest tests/conformance/test_reference_*.py" in " ".join(kit.notes)
 
 
 def test_markdown_written(quick_run: QuickRun) -> None:
@@ -383,7 +383,7 @@ def test_callgrind_counts_phases_between_marks() -> None:
 
 
 _KIT_TESTS = """\
-class TestSuiteA:
+class TestReferenceA:
     def test_one(self):
         pass
 
@@ -391,21 +391,29 @@ class TestSuiteA:
         assert False
 
 
-class TestSuiteB:
+class TestReferenceB:
     def test_one(self):
         pass
 """
 
 
 def test_kit_run_reads_suites_from_junit(tmp_path: Path) -> None:
-    (tmp_path / "test_kit.py").write_text(_KIT_TESTS, encoding="utf-8")
+    (tmp_path / "test_reference_demo.py").write_text(_KIT_TESTS, encoding="utf-8")
+    (tmp_path / "test_reference_other.py").write_text(
+        "def test_alone():\n    pass\n", encoding="utf-8"
+    )
+    (tmp_path / "test_not_a_reference.py").write_text(
+        "def test_never_run():\n    raise SystemExit(3)\n", encoding="utf-8"
+    )
     (run,) = bench_kit.measure(sys.executable, tmp_path, 1)
-    assert set(run.suites) == {"TestSuiteA", "TestSuiteB"}
-    assert (run.tests, run.failed, run.skipped) == (3, 1, 0)
+    assert set(run.suites) == {"demo", "other"}
+    assert run.classes["demo"] == {"TestReferenceA", "TestReferenceB"}
+    assert (run.tests, run.failed, run.skipped) == (4, 1, 0)
     rows, target = bench_kit.rows_and_target([run])
     assert rows[0].target == "< 30 s"
     assert rows[0].verdict in VERDICTS[1:]
-    assert {r.case for r in rows[1:]} == {"suite TestSuiteA", "suite TestSuiteB"}
+    assert rows[1].case.startswith("suite ")
+    assert "suite demo (TestReferenceA, TestReferenceB)" in {r.case for r in rows}
     assert target.verdict == rows[0].verdict
 
 
