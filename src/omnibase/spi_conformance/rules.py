@@ -302,7 +302,7 @@ CLASSIFICATION: Final[Mapping[str, Classification]] = {
     "WNR-3": REQUIRED,
     "WNR-4": REQUIRED,
 }
-"""Every rule of the SPI, classified (DESIGN rule 16: every rule is executable)."""
+"""Every rule of the SPI, classified (design rule 16: every rule is executable)."""
 
 
 def _spi_files(package: str) -> Iterator[tuple[str, Path]]:

@@ -1,6 +1,6 @@
 """Frozen, slotted dataclasses that implement the SPI's data contracts.
 
-Data contracts declare every member as a read-only ``@property`` (DESIGN rule
+Data contracts declare every member as a read-only ``@property`` (design rule
 3), so a frozen dataclass satisfies them for mypy, pyright and ``isinstance``
 alike, and may use narrower field types than the contract (``tuple`` for
 ``Sequence``, a concrete class for a protocol). Nothing here has behaviour
