@@ -1,4 +1,4 @@
-"""DESIGN.md contract rules that neither the AST validator nor the type checkers see.
+"""Design rules (docs/design.md) that the AST validator and type checkers do not see.
 
 - Rule 4: I/O is ``async def``; the few plain ``def`` members are pure
   computation or local bookkeeping, each listed here with its reason.
