@@ -38,47 +38,51 @@ Intro prose.
 
 Rules:
     Some words before the rules.
-    ZZ-1: First rule, with ``code``, [brackets], *stars*
+    SRR-1: First rule, with ``code``, [brackets], *stars*
         and a continuation line.
-    ZZ-2: Second rule:
+    SRR-2: Second rule:
         - not a list for the kit,
           just more text.
     Words after the rules.
 
 Attributes:
-    x: Not a rule: ZZ-3 is mentioned, not defined.
+    x: Not a rule: SRR-3 is mentioned, not defined.
 """
 
 
 def test_each_rule_becomes_one_anchored_list_item_whatever_its_text() -> None:
     rules = {
-        "ZZ-1": _rule(
-            "ZZ-1",
+        "SRR-1": _rule(
+            "SRR-1",
             "First rule, with ``code``, [brackets], *stars* and a continuation line.",
         ),
-        "ZZ-2": _rule("ZZ-2", "Second rule: - not a list for the kit, just more text."),
+        "SRR-2": _rule(
+            "SRR-2", "Second rule: - not a list for the kit, just more text."
+        ),
     }
     text, rewritten = rewrite_rules(DOCSTRING, rules, where="thing")
-    assert rewritten == ["ZZ-1", "ZZ-2"]
+    assert rewritten == ["SRR-1", "SRR-2"]
     lines = text.splitlines()
-    first = lines.index("    - [](){#ZZ-1} **ZZ-1**: " + rules["ZZ-1"].text)
+    first = lines.index("    - [](){#SRR-1} **SRR-1**: " + rules["SRR-1"].text)
     assert lines[first - 1] == ""  # a list after prose needs a blank line
-    assert lines[first + 1] == "    - [](){#ZZ-2} **ZZ-2**: " + rules["ZZ-2"].text
+    assert lines[first + 1] == "    - [](){#SRR-2} **SRR-2**: " + rules["SRR-2"].text
     assert lines[first + 2] == ""  # and ends before the prose that follows
     assert "    Words after the rules." in lines
-    assert "    x: Not a rule: ZZ-3 is mentioned, not defined." in lines
+    assert "    x: Not a rule: SRR-3 is mentioned, not defined." in lines
 
 
 def test_no_blank_line_is_added_below_a_section_title() -> None:
-    docstring = "Summary.\n\nRules:\n    ZZ-1: Only rule.\n"
-    text, _ = rewrite_rules(docstring, {"ZZ-1": _rule("ZZ-1", "Only rule.")}, where="t")
-    assert "Rules:\n    - [](){#ZZ-1} **ZZ-1**: Only rule." in text
+    docstring = "Summary.\n\nRules:\n    SRR-1: Only rule.\n"
+    text, _ = rewrite_rules(
+        docstring, {"SRR-1": _rule("SRR-1", "Only rule.")}, where="t"
+    )
+    assert "Rules:\n    - [](){#SRR-1} **SRR-1**: Only rule." in text
 
 
 def test_a_rule_whose_lines_disagree_with_the_kit_is_an_error_naming_it() -> None:
-    with pytest.raises(ValueError, match="thing: the lines of ZZ-1"):
+    with pytest.raises(ValueError, match="thing: the lines of SRR-1"):
         rewrite_rules(
-            DOCSTRING, {"ZZ-1": _rule("ZZ-1", "Another text.")}, where="thing"
+            DOCSTRING, {"SRR-1": _rule("SRR-1", "Another text.")}, where="thing"
         )
 
 
