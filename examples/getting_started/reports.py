@@ -20,6 +20,7 @@ REPORTS: Final = {
     "report-broken.txt": "examples/getting_started/test_caching_resolver.py",
 }
 HEADER: Final = "ONEX SPI conformance: verdict per rule"
+QUIET: Final = ("-q", "-p", "no:cacheprovider")
 
 
 def command(test_file: str) -> str:
@@ -27,31 +28,26 @@ def command(test_file: str) -> str:
     return f"pytest -p omnibase.spi_conformance.pytest_plugin {test_file}"
 
 
-def run(test_file: str) -> str:
-    """Run the command; return it and the report, as the page shows them."""
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            *shlex.split(command(test_file)),
-            "-q",
-            "-p",
-            "no:cacheprovider",
-        ],
+def start(test_file: str) -> subprocess.Popen[str]:
+    """Start the command (the runs are independent: they go side by side)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", *shlex.split(command(test_file)), *QUIET],
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
         env={**os.environ, "COLUMNS": "80", "NO_COLOR": "1"},
-        timeout=300,
     )
-    lines = completed.stdout.splitlines()
+
+
+def finish(test_file: str, process: subprocess.Popen[str]) -> str:
+    """Return the command and the report it printed, as the page shows them."""
+    stdout, stderr = process.communicate(timeout=300)
+    lines = stdout.splitlines()
     starts = [n for n, line in enumerate(lines) if HEADER in line]
     ends = [n for n, line in enumerate(lines) if line.startswith("rules: ")]
     if not starts or not ends:
-        raise RuntimeError(
-            f"no conformance report in:\n{completed.stdout}{completed.stderr}"
-        )
+        raise RuntimeError(f"no conformance report in:\n{stdout}{stderr}")
     report = [HEADER, *lines[starts[0] + 1 : ends[0] + 1]]
     return "\n".join([f"$ {command(test_file)}", *report]) + "\n"
 
@@ -60,9 +56,10 @@ def main(argv: list[str]) -> int:
     """Check (or with ``--write``, rewrite) every report file."""
     write = argv == ["--write"]
     stale: list[str] = []
+    running = {name: start(test_file) for name, test_file in REPORTS.items()}
     for name, test_file in REPORTS.items():
         path = HERE / name
-        actual = run(test_file)
+        actual = finish(test_file, running[name])
         if write:
             path.write_text(actual, encoding="utf-8")
         elif not path.is_file() or path.read_text(encoding="utf-8") != actual:

@@ -101,11 +101,17 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         """Keep the test output clean."""
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    @override
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Ignore clients that hang up early (a page left while it loads)."""
+
+
 @contextmanager
 def serve(site: Path) -> Generator[str]:
     """Serve ``site`` on 127.0.0.1 (a free port); yield its base URL."""
     handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
