@@ -1,5 +1,6 @@
 """Rules on the built site: one anchored item each, every mention linked, an index."""
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -112,3 +113,14 @@ def _page_of(built_site: Path, rule_id: str) -> str:
         if f'id="{rule_id}"' in path.read_text(encoding="utf-8"):
             return path.parent.name
     raise AssertionError(f"no reference page defines {rule_id}")
+
+
+def test_no_page_shows_a_sphinx_role(pages: dict[str, Page]) -> None:
+    roles = re.compile(r":(?:mod|class|func|meth|attr|data|exc|obj|ref):$")
+    shown = [
+        f"{name}: {text.text.strip()[-40:]!r}"
+        for name, page in pages.items()
+        for text in page.texts
+        if roles.search(text.text) and not text.inside("pre", "code", "script")
+    ]
+    assert shown == []
