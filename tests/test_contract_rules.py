@@ -1,4 +1,4 @@
-"""Design rules (docs/design.md) that the validators and type checkers cannot see.
+"""Design rules (docs/design.md) that the AST validator and type checkers do not see.
 
 - Rule 4: I/O is ``async def``; the few plain ``def`` members are pure
   computation or local bookkeeping, each listed here with its reason.
