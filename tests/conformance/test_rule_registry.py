@@ -178,9 +178,9 @@ def test_a_rule_defined_twice_is_refused_naming_both_places(
         f'class P:\n    """Rules:\n        {rule}: again,\n'
         '            continued.\n    """\n'
     )
-    monkeypatch.syspath_prepend(
+    monkeypatch.syspath_prepend(  # pyright: ignore[reportUnknownMemberType]
         str(tmp_path)
-    )  # pyright: ignore[reportUnknownMemberType]
+    )
     definitions = rule_definitions("twice_defined_rules")
     assert [(d.rule_id, d.owner, d.text) for d in definitions] == [
         (rule, None, "first."),

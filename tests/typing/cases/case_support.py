@@ -6,6 +6,8 @@ base here is completed faithfully in ``accepted_by_hand.py`` or
 built on it is rejected for the one member it adds, not for a stale base.
 """
 
+from collections.abc import Sequence
+
 from omnibase.protocols.types import (
     OffsetReset,
     ProtocolEventHandler,
@@ -29,6 +31,7 @@ class EventBusWithoutPublish:
         offset_reset: OffsetReset = "latest",
         retry_policy: ProtocolRetryPolicy | None = None,
         dead_letter_topic: str | None = None,
+        event_types: Sequence[str] | None = None,
     ) -> ProtocolUnsubscribe:
         raise NotImplementedError
 
@@ -62,5 +65,6 @@ class WorkflowEventBusWithoutReplay:
         offset_reset: OffsetReset = "latest",
         retry_policy: ProtocolRetryPolicy | None = None,
         dead_letter_topic: str | None = None,
+        event_types: Sequence[str] | None = None,
     ) -> ProtocolUnsubscribe:
         raise NotImplementedError

@@ -24,6 +24,9 @@ from omnibase.spi_conformance.reference.service_registry import InMemoryServiceR
 from omnibase.spi_conformance.reference.workflow_event_bus import (
     InMemoryWorkflowEventBus,
 )
+from omnibase.spi_conformance.reference.workflow_node_registry import (
+    InMemoryWorkflowNodeRegistry,
+)
 from omnibase.spi_conformance.reference.workflow_persistence import (
     InMemoryWorkflowPersistence,
 )
@@ -34,6 +37,7 @@ __all__ = [
     "InMemoryMCPRegistry",
     "InMemoryServiceRegistry",
     "InMemoryWorkflowEventBus",
+    "InMemoryWorkflowNodeRegistry",
     "InMemoryWorkflowPersistence",
     "SeededIds",
     "SimpleMCPValidator",

@@ -34,6 +34,14 @@ from omnibase.spi_conformance.suites._base import (
 )
 from omnibase.spi_conformance.suites.lifecycle import LifecycleChecks
 from omnibase.spi_conformance.suites.secret_resolver import SecretResolverSuite
+from omnibase.spi_conformance.suites.workflow_event_bus import WorkflowEventBusSuite
+from omnibase.spi_conformance.suites.workflow_node_registry import (
+    WorkflowNodeRegistrySuite,
+)
+from omnibase.spi_conformance.suites.workflow_persistence import (
+    WorkflowPersistenceSuite,
+)
+from omnibase.spi_conformance.suites.workflow_reducer import WorkflowReducerSuite
 
 __all__ = [
     "ALL_SUITES",
@@ -42,6 +50,10 @@ __all__ = [
     "LifecycleChecks",
     "SecretResolverSuite",
     "SuiteEnvironment",
+    "WorkflowEventBusSuite",
+    "WorkflowNodeRegistrySuite",
+    "WorkflowPersistenceSuite",
+    "WorkflowReducerSuite",
     "capability_of",
     "check",
     "check_equal",
@@ -52,5 +64,11 @@ __all__ = [
     "rules_of",
 ]
 
-ALL_SUITES: tuple[type, ...] = (SecretResolverSuite,)
+ALL_SUITES: tuple[type, ...] = (
+    SecretResolverSuite,
+    WorkflowPersistenceSuite,
+    WorkflowEventBusSuite,
+    WorkflowNodeRegistrySuite,
+    WorkflowReducerSuite,
+)
 """Every suite of the kit, one per service contract."""
