@@ -5,7 +5,9 @@ Data contracts declare every member as a read-only ``@property`` (DESIGN rule
 alike, and may use narrower field types than the contract (``tuple`` for
 ``Sequence``, a concrete class for a protocol). Nothing here has behaviour
 beyond construction, except [`SecretValue`][], which hides its secret
-(SEC-1), and [`tool_result_with_attempts`][].
+(SEC-1), [`tool_result_with_attempts`][], and [`workflow_event_of`][] and
+[`workflow_snapshot_of`][], which copy any implementation into frozen values
+(T-4).
 
 The dataclasses may carry more than the contract asks for (a convenience
 method, like [`WorkflowSnapshot.task`][]), never state the contract lacks:
