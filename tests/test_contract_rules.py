@@ -34,6 +34,8 @@ PURE_OR_LOCAL = {
     "ProtocolMCPValidator.validate_tool_definition": "in-memory validation (MVA-1)",
     "ProtocolMCPValidator.validate_subsystem_metadata": "in-memory validation",
     "ProtocolMCPValidator.validate_parameters": "in-memory validation (MVA-3)",
+    "ProtocolOnexEnvelopeCodec.encode": "pure encoding (ENV-3)",
+    "ProtocolOnexEnvelopeCodec.decode": "pure decoding (ENV-3)",
     "ProtocolServiceRegistry.register": "in-memory DI bookkeeping",
     "ProtocolServiceRegistry.resolve": "in-memory DI bookkeeping",
     "ProtocolServiceRegistry.unregister": "in-memory DI bookkeeping",

@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 from uuid import UUID
 
 import pytest
@@ -691,94 +690,7 @@ def test_the_validator_reports_sorted_issues_without_raising() -> None:
     assert validator.validate_parameters(tool("t"), {"id": "1", "n": 2}) == ()
 
 
-# --- service registry ---------------------------------------------------------
-
-
-class SyncPublishBus:
-    """Has every member of ``ProtocolEventBus``, but ``publish`` is not async."""
-
-    def publish(self, message: object, *, timeout: object = None) -> None: ...
-    async def subscribe_to_topic(
-        self,
-        topic: str,
-        group_id: str,
-        handler: object,
-        *,
-        offset_reset: str = "latest",
-        retry_policy: object = None,
-        dead_letter_topic: object = None,
-    ) -> None: ...
-    async def health_check(self) -> None: ...
-    async def close(self) -> None: ...
-
-
-class RenamedParameterBus:
-    """Async where it should be, but ``publish`` names its parameter ``msg``."""
-
-    async def publish(self, msg: object, *, timeout: object = None) -> None: ...
-    async def subscribe_to_topic(
-        self,
-        topic: str,
-        group_id: str,
-        handler: object,
-        *,
-        offset_reset: str = "latest",
-        retry_policy: object = None,
-        dead_letter_topic: object = None,
-    ) -> None: ...
-    async def health_check(self) -> None: ...
-    async def close(self) -> None: ...
-
-
-class NotRuntimeCheckable(Protocol):
-    def run(self) -> None: ...
-
-
-@pytest.mark.parametrize(
-    ("implementation", "reason"),
-    [
-        (object(), "publish: is missing"),
-        (SyncPublishBus(), r"publish: is a plain `def`; the contract says `async def`"),
-        (RenamedParameterBus(), "publish: parameter #1 is named `msg`"),
-    ],
-)
-def test_the_container_refuses_non_conforming_objects(
-    implementation: object, reason: str
-) -> None:
-    container: ProtocolServiceRegistry = InMemoryServiceRegistry()
-    with pytest.raises(InvalidInputError, match=reason):  # SR-1
-        container.register(protocol_type(ProtocolEventBus), implementation)
-    assert container.registered_interfaces() == ()
-
-
-@pytest.mark.parametrize("interface", [int, NotRuntimeCheckable])
-def test_the_container_refuses_non_protocol_keys(interface: type[object]) -> None:
-    container: ProtocolServiceRegistry = InMemoryServiceRegistry()
-    with pytest.raises(InvalidInputError, match="SR-2"):
-        container.register(interface, 3)
-
-
-def test_registration_is_unique_per_interface_and_name() -> None:
-    container: ProtocolServiceRegistry = InMemoryServiceRegistry()
-    bus_type = protocol_type(ProtocolEventBus)
-    first, second = InMemoryEventBus(), InMemoryEventBus()
-    container.register(bus_type, first)
-    container.register(bus_type, first)  # the same object: a no-op (SR-3)
-    with pytest.raises(AlreadyRegisteredError):
-        container.register(bus_type, second)
-    assert container.resolve(bus_type) is first  # SR-4
-    container.register(bus_type, second, name="replica")
-    container.register(bus_type, second, replace=True)
-    assert container.resolve(bus_type) is second
-    assert container.resolve(bus_type, name="replica") is second
-    assert container.registered_interfaces() == (
-        (ProtocolEventBus, "default"),
-        (ProtocolEventBus, "replica"),
-    )  # SR-5
-    assert container.unregister(ProtocolEventBus, name="replica")
-    assert not container.unregister(ProtocolEventBus, name="replica")
-    with pytest.raises(NotFoundError):
-        container.resolve(bus_type, name="replica")
+# --- service registry (its rules: the kit's ServiceRegistrySuite) -------------
 
 
 def test_protocol_type_keeps_the_class() -> None:

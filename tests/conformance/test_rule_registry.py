@@ -10,8 +10,10 @@
 - no file of the repository cites an undefined rule id.
 """
 
+import importlib
 import inspect
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,9 +180,8 @@ def test_a_rule_defined_twice_is_refused_naming_both_places(
         f'class P:\n    """Rules:\n        {rule}: again,\n'
         '            continued.\n    """\n'
     )
-    monkeypatch.syspath_prepend(  # pyright: ignore[reportUnknownMemberType]
-        str(tmp_path)
-    )
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    importlib.invalidate_caches()
     definitions = rule_definitions("twice_defined_rules")
     assert [(d.rule_id, d.owner, d.text) for d in definitions] == [
         (rule, None, "first."),

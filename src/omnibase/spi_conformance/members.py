@@ -14,9 +14,10 @@ import sys
 import typing
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass
-from functools import cache
 from types import MappingProxyType
 from typing import Literal, Protocol
+
+from omnibase.spi_conformance._static import is_class, static_lookup
 
 __all__ = [
     "CallStyle",
@@ -73,21 +74,25 @@ class ContractMember:
 def is_protocol_class(obj: object) -> bool:
     """Tell whether ``obj`` is a ``typing.Protocol`` class (not an implementation).
 
+    Reads the class statically: an object faking ``__class__`` or a metaclass
+    overriding ``__getattribute__`` neither fools it nor makes it raise.
+
     Args:
         obj: Anything.
 
     Returns:
         ``True`` for a class defined with ``Protocol`` among its direct bases.
     """
-    return (
-        isinstance(obj, type)
-        and obj is not Protocol
-        and bool(getattr(obj, "_is_protocol", False))
-    )
+    if not is_class(obj) or obj is Protocol:
+        return False
+    _, marker = static_lookup(typing.cast("type", obj), "_is_protocol")
+    return marker is True
 
 
 def protocol_origin(protocol: object) -> type | None:
     """Return the protocol class behind ``protocol``, unwrapping ``ProtocolPage[int]``.
+
+    Never raises: anything that is not a protocol gives ``None``.
 
     Args:
         protocol: A protocol class or a parameterised generic protocol.
@@ -95,10 +100,13 @@ def protocol_origin(protocol: object) -> type | None:
     Returns:
         The protocol class, or ``None`` when ``protocol`` is not a protocol.
     """
-    origin = typing.get_origin(protocol)
+    try:
+        origin = typing.get_origin(protocol)
+    except Exception:  # a hostile object is simply not a protocol
+        return None
     candidate: object = protocol if origin is None else origin
-    if isinstance(candidate, type) and is_protocol_class(candidate):
-        return candidate
+    if is_protocol_class(candidate):
+        return typing.cast("type", candidate)
     return None
 
 
@@ -194,10 +202,19 @@ def _member(protocol: type, name: str) -> ContractMember:
     )
 
 
-@cache
+_MEMBERS: dict[int, tuple[type, MappingProxyType[str, ContractMember]]] = {}
+"""Members by ``id(protocol)``: keyed by identity, since a metaclass may define
+``__eq__``/``__hash__``; the entry holds the protocol, so its id stays unique."""
+
+
 def _members_of(protocol: type) -> MappingProxyType[str, ContractMember]:
+    entry = _MEMBERS.get(id(protocol))
+    if entry is not None and entry[0] is protocol:
+        return entry[1]
     names = sorted(_protocol_member_names(protocol))
-    return MappingProxyType({name: _member(protocol, name) for name in names})
+    members = MappingProxyType({name: _member(protocol, name) for name in names})
+    _MEMBERS[id(protocol)] = (protocol, members)
+    return members
 
 
 def contract_members(protocol: object) -> MappingProxyType[str, ContractMember]:

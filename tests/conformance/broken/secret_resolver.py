@@ -2,7 +2,7 @@
 
 from typing import override
 
-from omnibase.protocols.errors import InvalidInputError
+from omnibase.protocols.errors import InvalidInputError, NotFoundError
 from omnibase.protocols.types import (
     ProtocolHealthReport,
     ProtocolSecretReference,
@@ -104,6 +104,19 @@ class ResolvesByIdentity(InMemorySecretResolver):
         return value
 
 
+class ListsKnownSecrets(InMemorySecretResolver):
+    """A helpful ``NotFoundError`` that lists what the store holds (ERR-3)."""
+
+    @override
+    async def resolve(self, reference: ProtocolSecretReference) -> ProtocolSecretValue:
+        try:
+            return await super().resolve(reference)
+        except NotFoundError:
+            raise NotFoundError(
+                f"{reference.uri}; the store holds {self._secrets}"
+            ) from None
+
+
 class RaisesWhenUnreachable(InMemorySecretResolver):
     """Its health check raises while the backend is down (LC-1)."""
 
@@ -162,6 +175,7 @@ VARIANTS = [
     _variant("attribute_error_on_wrong_type", ("ERR-1",), AttributeErrorOnWrongType),
     _variant("leaks_in_repr", ("SRR-3", "SEC-1"), LeaksInRepr),
     _variant("resolves_by_identity", ("SEC-2",), ResolvesByIdentity),
+    _variant("lists_known_secrets", ("ERR-3",), ListsKnownSecrets),
     _variant("raises_when_unreachable", ("LC-1",), RaisesWhenUnreachable),
     _variant("close_toggles", ("LC-2",), CloseToggles),
     _variant("works_after_close", ("LC-3",), WorksAfterClose),

@@ -8,6 +8,7 @@ from typing import override
 from uuid import UUID, uuid4
 
 from omnibase.protocols.types import (
+    HEALTHY_STATUSES,
     ProtocolTaskAssignment,
     ProtocolTaskConfiguration,
 )
@@ -26,73 +27,25 @@ class AssignsToCriticalNodes(InMemoryWorkflowNodeRegistry):
     """Picks a capable node without looking at its health (WNR-1)."""
 
     @override
-    async def assign_task(
-        self,
-        workflow_type: str,
-        instance_id: UUID,
-        task: ProtocolTaskConfiguration,
-        *,
-        preferred_node: UUID | None = None,
-        lease: timedelta | None = None,
-    ) -> ProtocolTaskAssignment:
-        needed = set(task.required_capabilities)
-        entries = self._nodes._entries  # pyright: ignore[reportPrivateUsage]
-        sick = [
+    def _qualified(self, needed: tuple[str, ...]) -> list[UUID]:
+        unhealthy = [
             record.node.node_id
-            for record in self._nodes.records()
-            if record.health.status not in ("passing", "warning")
-            and needed <= set(record.capabilities)
+            for record in self._matching(self._now(), None, needed, False)
+            if record.health.status not in HEALTHY_STATUSES
         ]
-        if not sick:
-            return await super().assign_task(
-                workflow_type,
-                instance_id,
-                task,
-                preferred_node=preferred_node,
-                lease=lease,
-            )
-        entry = entries[sick[0]]
-        saved = (entry.status, entry.last_heartbeat)
-        entry.status, entry.last_heartbeat = "passing", self._clock()
-        try:
-            return await super().assign_task(
-                workflow_type, instance_id, task, preferred_node=sick[0], lease=lease
-            )
-        finally:
-            entry.status, entry.last_heartbeat = saved
+        return [*unhealthy, *super()._qualified(needed)]
 
 
 class TreatsWarningAsUnhealthy(InMemoryWorkflowNodeRegistry):
     """Skips ``warning`` nodes, which are healthy (HLT-1)."""
 
     @override
-    async def assign_task(
-        self,
-        workflow_type: str,
-        instance_id: UUID,
-        task: ProtocolTaskConfiguration,
-        *,
-        preferred_node: UUID | None = None,
-        lease: timedelta | None = None,
-    ) -> ProtocolTaskAssignment:
-        warned = [
+    def _qualified(self, needed: tuple[str, ...]) -> list[UUID]:
+        return [
             record.node.node_id
-            for record in self._nodes.records()
-            if record.health.status == "warning"
+            for record in self._matching(self._now(), None, needed, True)
+            if record.health.status == "passing"
         ]
-        for node_id in warned:
-            self._nodes.heartbeat(node_id, "critical", None)
-        try:
-            return await super().assign_task(
-                workflow_type,
-                instance_id,
-                task,
-                preferred_node=preferred_node,
-                lease=lease,
-            )
-        finally:
-            for node_id in warned:
-                self._nodes.heartbeat(node_id, "warning", None)
 
 
 class PrefersUnqualifiedNodes(InMemoryWorkflowNodeRegistry):

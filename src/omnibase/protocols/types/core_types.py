@@ -182,6 +182,12 @@ class ProtocolPage[ItemT](Protocol):
             the implementation cannot read raises ``InvalidInputError``.
         PG-4: A page never holds more items than the ``limit`` asked for; a
             ``limit`` below 1 raises ``InvalidInputError``.
+        PG-5: A listing is read page by page, not as a snapshot: an item
+            present and unchanged from the first page to the last is listed
+            exactly once; one added or removed meanwhile is listed at most
+            once; and each page continues after the last item of the
+            previous one in the listing's order (a cursor marks a position in
+            that order, not an offset).
     """
 
     @property
@@ -191,7 +197,7 @@ class ProtocolPage[ItemT](Protocol):
 
     @property
     def next_cursor(self) -> str | None:
-        """Cursor of the next page, or ``None`` at the end (PG-1, PG-2)."""
+        """Cursor of the next page, or ``None`` at the end (PG-1, PG-2, PG-5)."""
         ...
 
 

@@ -6,23 +6,42 @@ The one mapping the SPI's messages use (the table in
 the ``content-type`` header, the time as RFC 3339, and extension attributes
 the SPI does not name as ``ce_<name>`` too (EVM-3). Headers that are not
 CloudEvents attributes are left to the caller.
+
+Envelopes (``ProtocolOnexEnvelope``, ENV-3) add three extensions, ``ce_
+partitionkey`` (also the record key), ``ce_replyto`` and ``ce_deadline``, and
+carry their payload as UTF-8 JSON in the record value:
+[`envelope_to_record`][], [`record_to_envelope`][], [`envelope_metadata`][]
+(the envelope as bus metadata) and [`EnvelopeCodec`][]
+(``ProtocolOnexEnvelopeCodec``).
 """
 
+import json
+import math
 import re
 from datetime import UTC, datetime
-from typing import Final
+from typing import Final, cast
 from uuid import UUID
 
+from omnibase.protocols.core import ProtocolEncodedEnvelope, ProtocolOnexEnvelope
 from omnibase.protocols.errors import InvalidInputError
-from omnibase.protocols.types import Headers, ProtocolCloudEventAttributes
-from omnibase.spi_conformance.reference.values import BusMetadata
+from omnibase.protocols.types import Headers, JsonValue, ProtocolCloudEventAttributes
+from omnibase.spi_conformance.reference.values import (
+    BusMetadata,
+    EncodedEnvelope,
+    Envelope,
+)
 
 __all__ = [
     "CONTENT_TYPE_HEADER",
+    "ENVELOPE_EXTENSIONS",
     "HEADER_PREFIX",
+    "EnvelopeCodec",
     "attributes_to_headers",
+    "envelope_metadata",
+    "envelope_to_record",
     "headers_to_attributes",
     "is_cloudevents_header",
+    "record_to_envelope",
 ]
 
 HEADER_PREFIX: Final = "ce_"
@@ -42,6 +61,8 @@ _NAMED: Final = {
     "tracestate": "trace_state",
 }
 _REQUIRED: Final = ("id", "source", "type", "specversion")
+ENVELOPE_EXTENSIONS: Final = ("partitionkey", "replyto", "deadline")
+"""The extensions an envelope names as attributes (ENV-3)."""
 
 
 def is_cloudevents_header(name: str) -> bool:
@@ -169,3 +190,200 @@ def headers_to_attributes(headers: Headers) -> BusMetadata:
         spec_version=found["specversion"],
         extensions=extensions,
     )
+
+
+# --- envelopes (ENV-3) -------------------------------------------------------------
+
+
+def _utc_text(moment: datetime, what: str) -> str:
+    """RFC 3339 text of an aware instant, in UTC (T-2)."""
+    if moment.tzinfo is None:
+        raise InvalidInputError(f"{what} must be timezone-aware (T-2)")
+    return moment.astimezone(UTC).isoformat()
+
+
+def _envelope_extensions(envelope: ProtocolOnexEnvelope) -> dict[str, str]:
+    """The envelope's extensions with ``partitionkey``, ``replyto``, ``deadline``."""
+    extensions = dict(envelope.extensions)
+    clash = sorted(set(extensions) & set(ENVELOPE_EXTENSIONS))
+    if clash:
+        raise InvalidInputError(
+            f"extension {clash[0]!r} is an envelope attribute, not an extension"
+            " (EVM-3)"
+        )
+    extras = {
+        "partitionkey": envelope.partition_key,
+        "replyto": envelope.reply_to,
+        "deadline": (
+            None
+            if envelope.deadline is None
+            else _utc_text(envelope.deadline, "deadline")
+        ),
+    }
+    extensions.update(
+        {name: value for name, value in extras.items() if value is not None}
+    )
+    return extensions
+
+
+def envelope_metadata(envelope: ProtocolOnexEnvelope) -> BusMetadata:
+    """Return the envelope's attributes as event bus metadata.
+
+    ``partitionkey``, ``replyto`` and ``deadline`` join the extensions, so a
+    bus writing the metadata as headers writes the envelope's record (ENV-3).
+
+    Args:
+        envelope: Any envelope.
+
+    Returns:
+        The metadata.
+
+    Raises:
+        InvalidInputError: An extension named like an envelope attribute, or
+            a naive deadline.
+    """
+    return BusMetadata(
+        event_id=envelope.event_id,
+        event_type=envelope.event_type,
+        source=envelope.source,
+        occurred_at=envelope.occurred_at,
+        correlation_id=envelope.correlation_id,
+        causation_id=envelope.causation_id,
+        content_type=envelope.content_type,
+        trace_parent=envelope.trace_parent,
+        trace_state=envelope.trace_state,
+        subject=envelope.subject,
+        data_schema=envelope.data_schema,
+        spec_version=envelope.spec_version,
+        extensions=_envelope_extensions(envelope),
+    )
+
+
+def _refuse_constant(name: str) -> float:
+    raise InvalidInputError(f"{name} is not JSON")
+
+
+def _check_json(value: object, path: str = "payload") -> None:
+    """Refuse what JSON cannot represent (NaN, sets, non-string keys)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidInputError(f"{path} is {value!r}, which JSON cannot hold")
+        return
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(cast("list[object]", value)):
+            _check_json(item, f"{path}[{index}]")
+        return
+    if isinstance(value, dict):
+        for name, item in cast("dict[object, object]", value).items():
+            if not isinstance(name, str):
+                raise InvalidInputError(f"{path} has the non-string key {name!r}")
+            _check_json(item, f"{path}.{name}")
+        return
+    raise InvalidInputError(f"{path} is a {type(value).__name__}, not JSON")
+
+
+def envelope_to_record(envelope: ProtocolOnexEnvelope) -> EncodedEnvelope:
+    """Encode an envelope as a Kafka record in binary mode (ENV-3).
+
+    Args:
+        envelope: Any envelope.
+
+    Returns:
+        Key (the partition key's UTF-8 bytes), value (the payload as UTF-8
+        JSON) and the ``ce_*`` / ``content-type`` headers.
+
+    Raises:
+        InvalidInputError: An empty id, a naive time, a bad extension name
+            or a payload that is not JSON.
+    """
+    if not isinstance(cast("object", envelope.correlation_id), UUID):
+        raise InvalidInputError("an envelope's correlation_id is a UUID (ENV-1)")
+    headers = attributes_to_headers(envelope_metadata(envelope))
+    payload: object = envelope.payload
+    _check_json(payload)
+    value = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    key = None if envelope.partition_key is None else envelope.partition_key.encode()
+    return EncodedEnvelope(key=key, value=value, headers=headers)
+
+
+def record_to_envelope(record: ProtocolEncodedEnvelope) -> Envelope:
+    """Decode a binary-mode Kafka record into an envelope (ENV-1, ENV-3, EVM-3).
+
+    Args:
+        record: Key, value and headers; other headers are ignored.
+
+    Returns:
+        The envelope, with UTC times.
+
+    Raises:
+        InvalidInputError: A required header is missing, ``ce_correlationid``
+            is not a UUID, a time has no offset, or the value is not UTF-8
+            JSON.
+    """
+    attributes = headers_to_attributes(record.headers)
+    extensions = dict(attributes.extensions)
+    if attributes.correlation_id is None:
+        raise InvalidInputError(
+            "not an envelope: ce_correlationid is missing or not a UUID (ENV-1)"
+        )
+    partition_key = extensions.pop("partitionkey", None)
+    if partition_key is None and record.key is not None:
+        try:
+            partition_key = record.key.decode()
+        except UnicodeDecodeError:
+            partition_key = None
+    reply_to = extensions.pop("replyto", None)
+    deadline_text = extensions.pop("deadline", None)
+    deadline = None
+    if deadline_text is not None:
+        try:
+            deadline = datetime.fromisoformat(deadline_text)
+        except ValueError:
+            raise InvalidInputError(
+                f"ce_deadline {deadline_text!r} is not RFC 3339"
+            ) from None
+        if deadline.tzinfo is None:
+            raise InvalidInputError(f"ce_deadline {deadline_text!r} has no offset")
+        deadline = deadline.astimezone(UTC)
+    if record.value is None:
+        raise InvalidInputError("not an envelope: the record has no value")
+    try:
+        payload = cast(
+            "JsonValue",
+            json.loads(record.value.decode(), parse_constant=_refuse_constant),
+        )
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidInputError("the record value is not UTF-8 JSON") from None
+    return Envelope(
+        event_id=attributes.event_id,
+        source=attributes.source,
+        event_type=attributes.event_type,
+        occurred_at=attributes.occurred_at,
+        correlation_id=attributes.correlation_id,
+        payload=payload,
+        causation_id=attributes.causation_id,
+        partition_key=partition_key,
+        reply_to=reply_to,
+        deadline=deadline,
+        content_type=attributes.content_type,
+        trace_parent=attributes.trace_parent,
+        trace_state=attributes.trace_state,
+        subject=attributes.subject,
+        data_schema=attributes.data_schema,
+        spec_version=attributes.spec_version,
+        extensions=extensions,
+    )
+
+
+class EnvelopeCodec:
+    """``ProtocolOnexEnvelopeCodec``: the functions above as an object."""
+
+    def encode(self, envelope: ProtocolOnexEnvelope) -> ProtocolEncodedEnvelope:
+        """Encode one envelope (ENV-3); see [`envelope_to_record`][]."""
+        return envelope_to_record(envelope)
+
+    def decode(self, record: ProtocolEncodedEnvelope) -> ProtocolOnexEnvelope:
+        """Decode one record (ENV-1, ENV-3); see [`record_to_envelope`][]."""
+        return record_to_envelope(record)

@@ -21,6 +21,8 @@ from types import MappingProxyType
 from typing import Final, override
 from uuid import UUID
 
+from omnibase.protocols.container import ArtifactType
+from omnibase.protocols.core import NodeChangeKind
 from omnibase.protocols.types import (
     EventMetadata,
     Headers,
@@ -46,15 +48,24 @@ from omnibase.protocols.types import (
 
 __all__ = [
     "EPOCH",
+    "ArtifactMetadata",
     "BusMessage",
     "BusMetadata",
     "BusReceipt",
     "BusRecord",
     "ContentBlock",
+    "EncodedEnvelope",
+    "Envelope",
+    "ErrorDetail",
+    "HealthCheckConfig",
     "HealthReport",
+    "NodeChange",
+    "NodeInfo",
+    "NodeRecord",
     "Page",
     "Progress",
     "RecordedWorkflowEvent",
+    "Reply",
     "RetryPolicy",
     "SecretReference",
     "SecretValue",
@@ -149,6 +160,114 @@ class ValidationIssue:
     path: str
     code: str
     message: str
+
+
+# --- core and container: envelopes, replies, nodes, artifacts ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """``ProtocolOnexEnvelope``: a request, command or event between nodes."""
+
+    event_id: str
+    source: str
+    event_type: str
+    occurred_at: datetime
+    correlation_id: UUID
+    payload: JsonValue = None
+    causation_id: str | None = None
+    partition_key: str | None = None
+    reply_to: str | None = None
+    deadline: datetime | None = None
+    content_type: str | None = None
+    trace_parent: str | None = None
+    trace_state: str | None = None
+    subject: str | None = None
+    data_schema: str | None = None
+    spec_version: str = "1.0"
+    extensions: Mapping[str, str] = field(default_factory=dict[str, str])
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedEnvelope:
+    """``ProtocolEncodedEnvelope``: an envelope as a Kafka record (ENV-3)."""
+
+    key: bytes | None
+    value: bytes | None
+    headers: Headers
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorDetail:
+    """``ProtocolOnexErrorDetail``: why a request failed (RPE-1)."""
+
+    code: int
+    message: str
+    data: JsonObject = field(default_factory=dict[str, JsonValue])
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """``ProtocolOnexReply``: the answer to one request (RPL-1, RPL-2)."""
+
+    reply_id: UUID
+    in_reply_to: str
+    correlation_id: UUID
+    created_at: datetime
+    result: JsonValue = None
+    error: ErrorDetail | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HealthCheckConfig:
+    """``ProtocolHealthCheckConfig``: TTL and grace period of heartbeats."""
+
+    ttl: timedelta
+    deregister_critical_after: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """``NodeMetadata``: the identity of a node."""
+
+    node_id: UUID
+    node_name: str
+    node_type: str
+    version: str = "1.0.0"
+    endpoint: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict[str, str])
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRecord:
+    """``ProtocolNodeRecord``: what a node registry knows about one node."""
+
+    node: NodeInfo
+    capabilities: tuple[str, ...]
+    health_check: HealthCheckConfig
+    health: HealthReport
+    registered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NodeChange:
+    """``ProtocolNodeChange``: one change a node watch reports (NR-7)."""
+
+    kind: NodeChangeKind
+    record: NodeRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactMetadata:
+    """``ProtocolArtifactMetadata``: one stored artifact version."""
+
+    name: str
+    version: str
+    artifact_type: ArtifactType
+    digest: str
+    size_bytes: int
+    created_at: datetime
+    labels: Mapping[str, str] = field(default_factory=dict[str, str])
 
 
 # --- event bus ----------------------------------------------------------------

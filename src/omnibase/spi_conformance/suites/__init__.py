@@ -32,8 +32,21 @@ from omnibase.spi_conformance.suites._base import (
     rule,
     rules_of,
 )
+from omnibase.spi_conformance.suites.artifact_container import ArtifactContainerSuite
+from omnibase.spi_conformance.suites.envelope_codec import EnvelopeCodecSuite
 from omnibase.spi_conformance.suites.lifecycle import LifecycleChecks
+from omnibase.spi_conformance.suites.node_registry import NodeRegistrySuite
+from omnibase.spi_conformance.suites.paging import PageChecks
+from omnibase.spi_conformance.suites.request_handler import (
+    HandlerEnvironment,
+    RequestHandlerSuite,
+)
+from omnibase.spi_conformance.suites.requester import (
+    RequesterEnvironment,
+    RequesterSuite,
+)
 from omnibase.spi_conformance.suites.secret_resolver import SecretResolverSuite
+from omnibase.spi_conformance.suites.service_registry import ServiceRegistrySuite
 from omnibase.spi_conformance.suites.workflow_event_bus import WorkflowEventBusSuite
 from omnibase.spi_conformance.suites.workflow_node_registry import (
     WorkflowNodeRegistrySuite,
@@ -45,10 +58,19 @@ from omnibase.spi_conformance.suites.workflow_reducer import WorkflowReducerSuit
 
 __all__ = [
     "ALL_SUITES",
+    "ArtifactContainerSuite",
     "ConformanceError",
     "ConformanceSuite",
+    "EnvelopeCodecSuite",
+    "HandlerEnvironment",
     "LifecycleChecks",
+    "NodeRegistrySuite",
+    "PageChecks",
+    "RequestHandlerSuite",
+    "RequesterEnvironment",
+    "RequesterSuite",
     "SecretResolverSuite",
+    "ServiceRegistrySuite",
     "SuiteEnvironment",
     "WorkflowEventBusSuite",
     "WorkflowNodeRegistrySuite",
@@ -66,6 +88,14 @@ __all__ = [
 
 ALL_SUITES: tuple[type, ...] = (
     SecretResolverSuite,
+    # --- core and container
+    ArtifactContainerSuite,
+    EnvelopeCodecSuite,
+    NodeRegistrySuite,
+    RequestHandlerSuite,
+    RequesterSuite,
+    ServiceRegistrySuite,
+    # --- workflow orchestration
     WorkflowPersistenceSuite,
     WorkflowEventBusSuite,
     WorkflowNodeRegistrySuite,

@@ -18,7 +18,14 @@ checks, whatever raised.
 import asyncio
 import contextlib
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Mapping,
+)
 from collections.abc import Set as AbstractSet
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -257,16 +264,36 @@ class ConformanceSuite[SubjectT, EnvT: SuiteEnvironment]:
             runner.run(main())
 
     def _subject(self, env: EnvT) -> contextlib.AbstractAsyncContextManager[SubjectT]:
-        """Turn ``create_subject`` into an async context manager."""
-        if inspect.isasyncgenfunction(self.create_subject):
-            return contextlib.asynccontextmanager(self.create_subject)(env)
-        created: object = self.create_subject(env)
-        if isinstance(created, contextlib.AbstractAsyncContextManager):
-            return cast("contextlib.AbstractAsyncContextManager[SubjectT]", created)
-        raise TypeError(
-            f"{type(self).__qualname__}.create_subject must be an async generator "
-            f"(async def ... yield subject); it returned {created!r}"
-        )
+        """Turn ``create_subject`` into an async context manager.
+
+        Like a pytest yield fixture, the code after ``yield`` runs whether
+        the test passed or failed; a failing teardown after a failing test
+        is added to the test's failure as a note instead of hiding it.
+        """
+        if not inspect.isasyncgenfunction(self.create_subject):
+            created: object = self.create_subject(env)
+            if isinstance(created, contextlib.AbstractAsyncContextManager):
+                return cast("contextlib.AbstractAsyncContextManager[SubjectT]", created)
+            raise TypeError(
+                f"{type(self).__qualname__}.create_subject must be an async "
+                f"generator (async def ... yield subject); it returned {created!r}"
+            )
+        generator = cast("AsyncGenerator[SubjectT]", self.create_subject(env))
+
+        @contextlib.asynccontextmanager
+        async def managed() -> AsyncGenerator[SubjectT]:
+            subject = await anext(generator)
+            try:
+                yield subject
+            except BaseException as failure:
+                try:
+                    await _teardown(generator)
+                except Exception as teardown_error:
+                    failure.add_note(f"teardown also failed: {teardown_error!r}")
+                raise
+            await _teardown(generator)
+
+        return managed()
 
     async def eventually[T](self, check: Callable[[], Awaitable[T]]) -> T:
         """Wait until ``check`` passes, for at most ``eventually_within``.
@@ -352,6 +379,16 @@ def fault_hook[FunctionT: Callable[..., object]](function: FunctionT) -> Functio
     setattr(function, _HOOK_ATTRIBUTE, True)
     setattr(function, _DEFAULT_HOOK_ATTRIBUTE, True)
     return function
+
+
+async def _teardown(generator: AsyncGenerator[object]) -> None:
+    """Run the code after ``create_subject``'s ``yield``."""
+    try:
+        await anext(generator)
+    except StopAsyncIteration:
+        return
+    await generator.aclose()
+    raise TypeError("create_subject must yield exactly once")
 
 
 def rules_of(test: object) -> tuple[str, ...]:

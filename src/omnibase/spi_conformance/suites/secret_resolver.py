@@ -1,4 +1,4 @@
-"""Conformance suite of ``ProtocolSecretResolver`` (SRR-1 to SRR-3, SEC-1, SEC-2)."""
+"""Conformance suite of ``ProtocolSecretResolver`` (SRR-1 to 3, SEC-1, 2, ERR-3)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -176,6 +176,29 @@ class SecretResolverSuite(LifecycleChecks[ProtocolSecretResolver, SuiteEnvironme
         value = await subject.resolve(reference)
         for shown in (str(value), repr(value), str(subject), repr(subject)):
             check(SECRET not in shown, "SRR-3", "the secret hidden", shown)
+
+    @rule("ERR-3", "SRR-3")
+    async def test_ERR_3_errors_never_show_a_stored_secret(
+        self, subject: ProtocolSecretResolver, env: SuiteEnvironment
+    ) -> None:
+        """Failures of ``resolve`` while a secret is stored do not show it."""
+        await self.store_secret(subject, env, "conformance_e", SECRET)
+        failing = {
+            "a reference naming no secret": self.missing_reference(subject, env),
+            "a foreign scheme": self.foreign_reference(),
+            "a malformed uri": SuiteReference("no-scheme-here"),
+        }
+        for what, reference in failing.items():
+            try:
+                await subject.resolve(reference)
+            except Exception as error:
+                for shown in (str(error), repr(error), *map(str, error.args)):
+                    check(
+                        SECRET not in shown,
+                        "ERR-3",
+                        f"the secret hidden ({what})",
+                        shown,
+                    )
 
     @rule("SEC-2")
     async def test_SEC_2_equal_uris_name_the_same_secret(

@@ -81,7 +81,12 @@ class WorkflowNodeRegistrySuite(LifecycleChecks[Registry, SuiteEnvironment]):
     ) -> Mapping[str, Call]:
         """Every method after ``aclose`` (LC-3), the node registry's included."""
         node = uuid4()
+
+        async def watch_nodes() -> object:
+            return subject.watch_nodes()
+
         return {
+            "watch_nodes": watch_nodes,
             "assign_task": lambda: subject.assign_task(WORKFLOW_TYPE, uuid4(), _task()),
             "renew_assignment": lambda: subject.renew_assignment(uuid4()),
             "release_assignment": lambda: subject.release_assignment(uuid4()),
