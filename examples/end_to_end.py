@@ -36,7 +36,7 @@ prints the same data.
 import asyncio
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -258,7 +258,9 @@ class _Demo:
         return calls
 
     async def stream(self, instance_id: UUID) -> tuple[ProtocolWorkflowEvent, ...]:
-        replay = self.services.workflow_bus.replay_events(WORKFLOW_TYPE, instance_id)
+        replay = await self.services.workflow_bus.replay_events(
+            WORKFLOW_TYPE, instance_id
+        )
         return tuple([event async for event in replay])
 
     def fold(
@@ -407,7 +409,7 @@ async def _fulfil_order(demo: _Demo) -> tuple[WorkflowRun, ConcurrencyFacts]:
         ),
     )
     snapshots = [runner.state.sequence_number]
-    await persistence.save_snapshot(replace(runner.state, taken_at=demo.clock()))
+    await persistence.save_snapshot(runner.state)  # taken_at: its last event (WSN-3)
 
     # A second writer loads the stream (snapshot + replay) and starts it first.
     rival = await WorkflowRunner.load(
@@ -455,7 +457,7 @@ async def _fulfil_order(demo: _Demo) -> tuple[WorkflowRun, ConcurrencyFacts]:
         f" returned {reappended}, stored nothing (WP-4)"
     )
     snapshots.append(runner.state.sequence_number)
-    await persistence.save_snapshot(replace(runner.state, taken_at=demo.clock()))
+    await persistence.save_snapshot(runner.state)
 
     reserve_done, reserve_result = await run_task(
         runner,
@@ -518,7 +520,7 @@ async def _compensate_order(demo: _Demo) -> WorkflowRun:
             break
     done, undone = await compensate(runner, services.mcp, cause, demo.ids)
     out(
-        "  compensated in reverse completion order: "
+        "  compensated in reverse dependency order: "
         + ", ".join(f"{r.tool_name} on {r.subsystem_name}" for r in undone)
         + f" -> {done.event_type} (WF-6)"
     )
@@ -554,8 +556,11 @@ async def _check_contracts(demo: _Demo, fulfilled: WorkflowRun) -> ContractCheck
         f"; snapshot {latest.sequence_number} + replay of {len(after)} events == fold "
         f"of all {len(fulfilled.events)}: {equal} (WP-6, WSN-1)"
     )
-    replay = services.workflow_bus.replay_events(
-        WORKFLOW_TYPE, instance_id, from_sequence=3, to_sequence=5
+    replay = await services.workflow_bus.replay_events(
+        workflow_type=WORKFLOW_TYPE,
+        instance_id=instance_id,
+        from_sequence=3,
+        to_sequence=5,
     )
     replayed = tuple([event.sequence_number async for event in replay])
     out(

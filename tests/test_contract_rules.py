@@ -47,6 +47,8 @@ PURE_OR_LOCAL = {
     "ProtocolKafkaAdapter.pause": "local fetch state (KA-7)",
     "ProtocolKafkaAdapter.resume": "local fetch state (KA-7)",
     "ProtocolKafkaAdapter.assignment": "local consumer state",
+    "ProtocolClosableIterator.__anext__": "returns an awaitable (AsyncIterator)",
+    "ProtocolClosableIterator.aclose": "returns an awaitable (AsyncGenerator)",
 }
 
 # Names ending in ``_id`` that are names chosen by people, not generated ids,

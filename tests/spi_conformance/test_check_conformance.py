@@ -28,12 +28,8 @@ from omnibase.protocols.types import (
     ProtocolRetryPolicy,
     ProtocolUnsubscribe,
     ProtocolWorkflowEvent,
-    ProtocolWorkflowEventHandler,
 )
-from omnibase.protocols.workflow_orchestration import (
-    ProtocolWorkflowEventBus,
-    ProtocolWorkflowNodeRegistry,
-)
+from omnibase.protocols.workflow_orchestration import ProtocolWorkflowNodeRegistry
 from omnibase.spi_conformance import (
     Mismatch,
     MismatchCode,
@@ -294,29 +290,24 @@ def test_sync_contract() -> None:
     ]
 
 
-class ReplayBase:
-    async def health_check(self) -> ProtocolHealthReport:
-        raise NotImplementedError
+@runtime_checkable
+class ProtocolReplaying(Protocol):
+    """A contract with one ``def ... -> AsyncIterator`` member (streamed reads)."""
 
-    async def aclose(self) -> None:
-        return None
-
-    async def publish_workflow_event(
-        self, event: ProtocolWorkflowEvent, *, target_topic: str | None = None
-    ) -> None:
-        return None
-
-    async def subscribe_to_workflow_events(
+    def replay_events(
         self,
         workflow_type: str,
-        group_id: str,
-        handler: ProtocolWorkflowEventHandler,
+        instance_id: UUID,
         *,
-        offset_reset: OffsetReset = "latest",
-        retry_policy: ProtocolRetryPolicy | None = None,
-        dead_letter_topic: str | None = None,
-    ) -> ProtocolUnsubscribe:
-        raise NotImplementedError
+        from_sequence: int = 1,
+        to_sequence: int | None = None,
+    ) -> AsyncIterator[ProtocolWorkflowEvent]:
+        """Yield the events of one stream."""
+        ...
+
+
+class ReplayBase:
+    pass
 
 
 class GeneratorReplay(ReplayBase):
@@ -358,9 +349,9 @@ class CoroutineReplay(ReplayBase):
 
 
 def test_async_iterator_contract() -> None:
-    assert check_conformance(GeneratorReplay(), ProtocolWorkflowEventBus) == []
-    assert check_conformance(PlainReplay(), ProtocolWorkflowEventBus) == []
-    found = check_conformance(CoroutineReplay(), ProtocolWorkflowEventBus)
+    assert check_conformance(GeneratorReplay(), ProtocolReplaying) == []
+    assert check_conformance(PlainReplay(), ProtocolReplaying) == []
+    found = check_conformance(CoroutineReplay(), ProtocolReplaying)
     assert [(m.member, m.code) for m in found] == [
         ("replay_events", "not-async-iterator")
     ]

@@ -42,7 +42,8 @@ _ASYNC_ITERATOR_ORIGINS: frozenset[object] = frozenset(
     {AsyncIterator, AsyncIterable, AsyncGenerator}
 )
 _ASYNC_ITERATOR_NAME = re.compile(
-    r"^\s*(?:(?:typing|collections\.abc|abc)\.)?Async(?:Iterator|Iterable|Generator)\b"
+    r"^\s*(?:(?:typing|collections\.abc|abc)\.)?"
+    r"(?:Async(?:Iterator|Iterable|Generator)|ProtocolClosableIterator)\b"
 )
 
 
@@ -127,7 +128,16 @@ def _returns_async_iterator(function: Callable[..., object]) -> bool:
     if isinstance(annotation, str):
         return _ASYNC_ITERATOR_NAME.match(annotation) is not None
     origin = typing.get_origin(annotation)
-    return (annotation if origin is None else origin) in _ASYNC_ITERATOR_ORIGINS
+    returned: object = annotation if origin is None else origin
+    if returned in _ASYNC_ITERATOR_ORIGINS:
+        return True
+    # A protocol of async iterators (``ProtocolClosableIterator``): it declares
+    # ``__anext__``, which an async generator implements.
+    return isinstance(returned, type) and "__anext__" in _own_members(returned)
+
+
+def _own_members(cls: type) -> set[str]:
+    return {name for klass in cls.__mro__[:-1] for name in vars(klass)}
 
 
 def call_style(function: Callable[..., object]) -> CallStyle:

@@ -270,15 +270,39 @@ CLASSIFICATION: Final[Mapping[str, Classification]] = {
     "WF-5": REQUIRED,
     "WF-6": REQUIRED,
     "WF-7": REQUIRED,
-    "WF-8": REQUIRED,
+    "WF-8": Untested(
+        "a property of the SPI module itself (tests/test_workflow_tables.py "
+        "checks it); no implementation can break it"
+    ),
+    "WF-9": REQUIRED,
+    "WF-10": REQUIRED,
+    "WF-11": REQUIRED,
+    "WF-12": REQUIRED,
     "WEV-1": REQUIRED,
     "WEV-2": REQUIRED,
-    "WEV-3": REQUIRED,
+    "WEV-3": Untested(
+        "only the producer knows what caused an event; no store, bus or "
+        "reducer can tell a wrong causation_id from a right one"
+    ),
     "WEV-4": REQUIRED,
     "WEV-5": REQUIRED,
+    "WEV-6": REQUIRED,
     "WCX-1": REQUIRED,
+    "WCX-2": REQUIRED,
+    "WCX-3": REQUIRED,
+    "WCX-4": Untested(
+        "executors open the transactions; no SPI service runs a task, so "
+        "none can be observed choosing an isolation level"
+    ),
     "WSN-1": REQUIRED,
+    "WSN-2": REQUIRED,
+    "WSN-3": REQUIRED,
     "TAS-1": REQUIRED,
+    "TAS-2": REQUIRED,
+    "TAS-3": Untested(
+        "attempts are ended and retried by the orchestrator, which the SPI "
+        "does not define as a service"
+    ),
     "WEH-1": REQUIRED,
     "WR-1": REQUIRED,
     "WR-2": REQUIRED,
@@ -292,15 +316,25 @@ CLASSIFICATION: Final[Mapping[str, Classification]] = {
     "WP-5": REQUIRED,
     "WP-6": REQUIRED,
     "WP-7": REQUIRED,
+    "WP-8": REQUIRED,
+    "WP-9": REQUIRED,
+    "WP-10": REQUIRED,
+    "WP-11": REQUIRED,
+    "WP-12": REQUIRED,
+    "WP-13": Optional("stream_deletion"),
     "WEB-1": REQUIRED,
     "WEB-2": REQUIRED,
     "WEB-3": REQUIRED,
     "WEB-4": REQUIRED,
     "WEB-5": REQUIRED,
+    "WEB-6": REQUIRED,
+    "WEB-7": REQUIRED,
+    "WEB-8": REQUIRED,
     "WNR-1": REQUIRED,
     "WNR-2": REQUIRED,
     "WNR-3": REQUIRED,
     "WNR-4": REQUIRED,
+    "WNR-5": REQUIRED,
 }
 """Every rule of the SPI, classified (design rule 16: every rule is executable)."""
 

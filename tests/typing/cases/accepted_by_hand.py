@@ -4,7 +4,7 @@ No expectations here: both checkers must report nothing. Each shape is one
 an implementer may reasonably write and the contracts promise to accept.
 """
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast, get_args
@@ -18,6 +18,7 @@ from omnibase.protocols.types import (
     EventMessage,
     HealthStatus,
     IsolationLevel,
+    ProtocolClosableIterator,
     ProtocolEventHandler,
     ProtocolEventRecord,
     ProtocolPublishReceipt,
@@ -47,8 +48,8 @@ def accept_extra_optional_parameters(bus: PublishWithOptions) -> None:
     _contract: ProtocolEventBus = bus
 
 
-# ``def -> AsyncIterator`` implemented by an async generator (on the base
-# the rejection cases share).
+# ``async def -> ProtocolClosableIterator`` returning an async generator (on
+# the base the rejection cases share): an async generator can be closed.
 class ReplayingBus(WorkflowEventBusWithoutReplay):
     async def replay_events(
         self,
@@ -57,7 +58,10 @@ class ReplayingBus(WorkflowEventBusWithoutReplay):
         *,
         from_sequence: int = 1,
         to_sequence: int | None = None,
-    ) -> AsyncIterator[ProtocolWorkflowEvent]:
+    ) -> ProtocolClosableIterator[ProtocolWorkflowEvent]:
+        return self._events()
+
+    async def _events(self) -> AsyncGenerator[ProtocolWorkflowEvent, None]:
         events: list[ProtocolWorkflowEvent] = []
         for event in events:
             yield event

@@ -67,5 +67,6 @@ class WorkflowEventBusWithoutReplay:
         offset_reset: OffsetReset = "latest",
         retry_policy: ProtocolRetryPolicy | None = None,
         dead_letter_topic: str | None = None,
+        event_types: Sequence[str] | None = None,
     ) -> ProtocolUnsubscribe:
         raise NotImplementedError

@@ -45,6 +45,9 @@ from omnibase.spi_conformance.reference.values import SecretReference, SecretVal
 from omnibase.spi_conformance.reference.workflow_event_bus import (
     InMemoryWorkflowEventBus,
 )
+from omnibase.spi_conformance.reference.workflow_node_registry import (
+    InMemoryWorkflowNodeRegistry,
+)
 from omnibase.spi_conformance.reference.workflow_persistence import (
     InMemoryWorkflowPersistence,
 )
@@ -64,6 +67,7 @@ __all__ = [
     "InMemorySecretResolver",
     "InMemoryServiceRegistry",
     "InMemoryWorkflowEventBus",
+    "InMemoryWorkflowNodeRegistry",
     "InMemoryWorkflowPersistence",
     "InProcessMCPServer",
     "OperationRequestHandler",

@@ -5,16 +5,19 @@ Data contracts declare every member as a read-only ``@property`` (design rule
 alike, and may use narrower field types than the contract (``tuple`` for
 ``Sequence``, a concrete class for a protocol). Nothing here has behaviour
 beyond construction, except [`SecretValue`][], which hides its secret
-(SEC-1), and [`tool_result_with_attempts`][].
+(SEC-1), [`tool_result_with_attempts`][], and [`workflow_event_of`][] and
+[`workflow_snapshot_of`][], which copy any implementation into frozen values
+(T-4).
 
-The dataclasses may carry more than the contract asks for: the reducer's
-[`WorkflowSnapshot`][] also records the order in which tasks completed,
-which compensation needs (WF-6) and ``ProtocolWorkflowSnapshot`` lacks.
+The dataclasses may carry more than the contract asks for (a convenience
+method, like [`WorkflowSnapshot.task`][]), never state the contract lacks:
+what a store keeps of a snapshot is its contract's members (WSN-1).
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Final, override
 from uuid import UUID
 
@@ -38,6 +41,11 @@ from omnibase.protocols.types import (
     MCPTransport,
     ProtocolMCPContentBlock,
     ProtocolMCPToolResult,
+    ProtocolRetryPolicy,
+    ProtocolSecretReference,
+    ProtocolTaskConfiguration,
+    ProtocolWorkflowEvent,
+    ProtocolWorkflowSnapshot,
     TaskState,
     TimestampType,
     WorkflowData,
@@ -67,6 +75,7 @@ __all__ = [
     "NodeRecord",
     "Page",
     "Progress",
+    "RecordedWorkflowEvent",
     "Reply",
     "RetryPolicy",
     "SecretReference",
@@ -74,6 +83,7 @@ __all__ = [
     "SubsystemHealthCheck",
     "SubsystemMetadata",
     "SubsystemRegistration",
+    "TaskAssignment",
     "TaskConfiguration",
     "ToolAnnotations",
     "ToolChange",
@@ -85,6 +95,8 @@ __all__ = [
     "WorkflowEvent",
     "WorkflowSnapshot",
     "tool_result_with_attempts",
+    "workflow_event_of",
+    "workflow_snapshot_of",
 ]
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -355,7 +367,7 @@ class WorkflowEvent:
     """``ProtocolWorkflowEvent``: one event of a workflow instance's stream."""
 
     event_id: UUID
-    event_type: WorkflowEventType
+    event_type: WorkflowEventType | str
     workflow_type: str
     instance_id: UUID
     sequence_number: int
@@ -364,6 +376,14 @@ class WorkflowEvent:
     correlation_chain: tuple[UUID, ...]
     task_id: UUID | None = None
     data: Mapping[str, WorkflowData] = field(default_factory=dict[str, WorkflowData])
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedWorkflowEvent:
+    """``ProtocolRecordedWorkflowEvent``: an event with its store-wide position."""
+
+    position: int
+    event: ProtocolWorkflowEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,8 +398,8 @@ class WorkflowContext:
     correlation_id: UUID
     isolation_level: IsolationLevel = "read_committed"
     data: Mapping[str, WorkflowData] = field(default_factory=dict[str, WorkflowData])
-    secrets: Mapping[str, SecretReference] = field(
-        default_factory=dict[str, SecretReference]
+    secrets: Mapping[str, ProtocolSecretReference] = field(
+        default_factory=dict[str, ProtocolSecretReference]
     )
     capabilities: tuple[str, ...] = ()
     resource_limits: Mapping[str, int] = field(default_factory=dict[str, int])
@@ -395,21 +415,17 @@ class TaskConfiguration:
     required_capabilities: tuple[str, ...] = ()
     depends_on: tuple[UUID, ...] = ()
     inputs: Mapping[str, WorkflowData] = field(default_factory=dict[str, WorkflowData])
-    retry_policy: RetryPolicy | None = None
+    retry_policy: ProtocolRetryPolicy | None = None
     timeout: timedelta | None = None
     compensation_task_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class WorkflowSnapshot:
-    """``ProtocolWorkflowSnapshot``, and the state type of the example's reducer.
+    """``ProtocolWorkflowSnapshot``, and the state type of the reference reducer.
 
-    ``taken_at`` is left out of equality, so that a snapshot taken at one
-    time equals the same fold computed at another (WSN-1).
-
-    Attributes:
-        completed_tasks: Tasks in the order they completed; compensation
-            undoes them in reverse (WF-6).
+    Every member is a pure function of the events folded (WSN-1): ``taken_at``
+    is the time of the last one (WSN-3), so equal folds compare equal.
     """
 
     workflow_type: str
@@ -417,10 +433,11 @@ class WorkflowSnapshot:
     sequence_number: int
     state: WorkflowState
     context: WorkflowContext
+    schema_version: str = "omnibase.reference/1"
     tasks: tuple[TaskConfiguration, ...] = ()
     task_states: Mapping[UUID, TaskState] = field(default_factory=dict[UUID, TaskState])
-    taken_at: datetime = field(default=EPOCH, compare=False)
     completed_tasks: tuple[UUID, ...] = ()
+    taken_at: datetime = EPOCH
 
     def task(self, task_id: UUID) -> TaskConfiguration:
         """Return the configuration of a scheduled task.
@@ -438,6 +455,123 @@ class WorkflowSnapshot:
             if task.task_id == task_id:
                 return task
         raise KeyError(task_id)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskAssignment:
+    """``ProtocolTaskAssignment``: one lease of one task to one node."""
+
+    assignment_id: UUID
+    workflow_type: str
+    instance_id: UUID
+    task_id: UUID
+    node_id: UUID
+    attempt: int
+    fencing_token: int
+    assigned_at: datetime
+    lease_expires_at: datetime
+
+
+def workflow_event_of(event: ProtocolWorkflowEvent) -> WorkflowEvent:
+    """Copy any ``ProtocolWorkflowEvent`` into a frozen [`WorkflowEvent`][] (T-4).
+
+    Args:
+        event: An event of any implementation.
+
+    Returns:
+        An equal event whose containers the caller can no longer change.
+    """
+    return WorkflowEvent(
+        event_id=event.event_id,
+        event_type=str(event.event_type),
+        workflow_type=event.workflow_type,
+        instance_id=event.instance_id,
+        sequence_number=event.sequence_number,
+        occurred_at=event.occurred_at.astimezone(UTC),
+        causation_id=event.causation_id,
+        correlation_chain=tuple(event.correlation_chain),
+        task_id=event.task_id,
+        data=_frozen_data(event.data),
+    )
+
+
+def workflow_snapshot_of(snapshot: ProtocolWorkflowSnapshot) -> WorkflowSnapshot:
+    """Copy any ``ProtocolWorkflowSnapshot`` into a frozen [`WorkflowSnapshot`][].
+
+    Every member the contract has is kept (WSN-1, WCX-1), so a reducer can
+    fold on a snapshot another store returned.
+
+    Args:
+        snapshot: A snapshot of any implementation.
+
+    Returns:
+        An equal snapshot made of this module's values.
+    """
+    context = snapshot.context
+    return WorkflowSnapshot(
+        workflow_type=snapshot.workflow_type,
+        instance_id=snapshot.instance_id,
+        sequence_number=snapshot.sequence_number,
+        state=snapshot.state,
+        context=WorkflowContext(
+            workflow_type=context.workflow_type,
+            instance_id=context.instance_id,
+            correlation_id=context.correlation_id,
+            isolation_level=context.isolation_level,
+            data=_frozen_data(context.data),
+            secrets=MappingProxyType(
+                {
+                    name: SecretReference(reference.uri)
+                    for name, reference in context.secrets.items()
+                }
+            ),
+            capabilities=tuple(context.capabilities),
+            resource_limits=MappingProxyType(dict(context.resource_limits)),
+        ),
+        schema_version=snapshot.schema_version,
+        tasks=tuple(_task_of(task) for task in snapshot.tasks),
+        task_states=MappingProxyType(dict(snapshot.task_states)),
+        completed_tasks=tuple(snapshot.completed_tasks),
+        taken_at=snapshot.taken_at.astimezone(UTC),
+    )
+
+
+def _task_of(task: ProtocolTaskConfiguration) -> TaskConfiguration:
+    policy = task.retry_policy
+    return TaskConfiguration(
+        task_id=task.task_id,
+        task_name=task.task_name,
+        task_type=task.task_type,
+        required_capabilities=tuple(task.required_capabilities),
+        depends_on=tuple(task.depends_on),
+        inputs=_frozen_data(task.inputs),
+        retry_policy=(
+            None
+            if policy is None
+            else RetryPolicy(
+                initial_interval=policy.initial_interval,
+                backoff_coefficient=policy.backoff_coefficient,
+                maximum_interval=policy.maximum_interval,
+                maximum_attempts=policy.maximum_attempts,
+                non_retryable_errors=tuple(policy.non_retryable_errors),
+            )
+        ),
+        timeout=task.timeout,
+        compensation_task_type=task.compensation_task_type,
+    )
+
+
+def _frozen_data(data: Mapping[str, WorkflowData]) -> Mapping[str, WorkflowData]:
+    """Copy a payload: lists become tuples, mappings read-only copies."""
+    copied: dict[str, WorkflowData] = {}
+    for key, value in data.items():
+        if isinstance(value, str | int | float | bool):
+            copied[key] = value
+        elif isinstance(value, Mapping):
+            copied[key] = MappingProxyType(dict(value))
+        else:
+            copied[key] = tuple(value)
+    return MappingProxyType(copied)
 
 
 # --- MCP ------------------------------------------------------------------------

@@ -54,6 +54,14 @@ from omnibase.spi_conformance.suites.requester import (
 )
 from omnibase.spi_conformance.suites.secret_resolver import SecretResolverSuite
 from omnibase.spi_conformance.suites.service_registry import ServiceRegistrySuite
+from omnibase.spi_conformance.suites.workflow_event_bus import WorkflowEventBusSuite
+from omnibase.spi_conformance.suites.workflow_node_registry import (
+    WorkflowNodeRegistrySuite,
+)
+from omnibase.spi_conformance.suites.workflow_persistence import (
+    WorkflowPersistenceSuite,
+)
+from omnibase.spi_conformance.suites.workflow_reducer import WorkflowReducerSuite
 
 __all__ = [
     "ALL_SUITES",
@@ -79,6 +87,10 @@ __all__ = [
     "SecretResolverSuite",
     "ServiceRegistrySuite",
     "SuiteEnvironment",
+    "WorkflowEventBusSuite",
+    "WorkflowNodeRegistrySuite",
+    "WorkflowPersistenceSuite",
+    "WorkflowReducerSuite",
     "capability_of",
     "check",
     "check_equal",
@@ -104,5 +116,10 @@ ALL_SUITES: tuple[type, ...] = (
     MCPValidatorSuite,
     EventBusSuite,
     KafkaAdapterSuite,
+    # --- workflow orchestration
+    WorkflowPersistenceSuite,
+    WorkflowEventBusSuite,
+    WorkflowNodeRegistrySuite,
+    WorkflowReducerSuite,
 )
 """Every suite of the kit, one per service contract."""
