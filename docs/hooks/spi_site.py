@@ -31,9 +31,11 @@ import html
 import importlib
 import inspect
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, cast, override
 from xml.etree import ElementTree
 
@@ -229,6 +231,28 @@ def kit_tests(suites: Sequence[type] = ALL_SUITES) -> dict[str, list[KitTest]]:
     return dict(by_rule)
 
 
+def broken_variants() -> dict[str, list[str]]:
+    """Return, per rule id, the broken variants of the kit's self-test that break it.
+
+    The self-test (``tests/conformance/test_broken_variants.py``) runs each
+    variant's suite and fails unless the tests of the broken rule, and only
+    they, fail: every variant listed here is caught.
+
+    Returns:
+        Rule id -> variant labels (``<reference suite>:<variant>``).
+    """
+    root = str(Path(__file__).resolve().parents[2])
+    if root not in sys.path:  # mkdocs does not put the repository on the path
+        sys.path.insert(0, root)
+    from tests.conformance.test_broken_variants import VARIANTS  # noqa: PLC0415
+
+    by_rule: dict[str, list[str]] = defaultdict(list)
+    for variant in VARIANTS:
+        for rule_id in variant.breaks:
+            by_rule[rule_id].append(variant.label)
+    return dict(by_rule)
+
+
 def _place(definition: RuleDefinition) -> str:
     """Dotted path of the docstring defining a rule (module or class)."""
     if definition.owner is None:
@@ -336,6 +360,7 @@ def rules_index(
     """
     rules = defined_rules() if rules is None else rules
     tests = kit_tests() if tests is None else tests
+    variants = broken_variants()
     groups: dict[str, list[RuleDefinition]] = defaultdict(list)
     for definition in sorted(rules.values(), key=_layer):
         groups[_place(definition)].append(definition)
@@ -344,11 +369,15 @@ def rules_index(
         kind = type(CLASSIFICATION.get(rule_id)).__name__.lower()
         counts[kind] = counts.get(kind, 0) + 1
     cited = sum(1 for rule_id in rules if tests.get(rule_id))
+    caught = sum(1 for rule_id in rules if variants.get(rule_id))
     lines = [
         f"{len(rules)} rules in {len(groups)} docstrings: {counts['required']} "
         f"required, {counts['optional']} optional, {counts['untested']} untested; "
         f"{cited} cited by at least one test of the kit's "
-        f"{len(ALL_SUITES)} suite(s).",
+        f"{len(ALL_SUITES)} suite(s); {caught} broken on purpose by at least one "
+        f"of the kit's {sum(len(v) for v in variants.values())} broken-variant "
+        "checks, whose self-test requires the rule's tests, and only them, to "
+        "fail.",
         "",
         "| defined in | rules |",
         "|---|---|",
@@ -372,6 +401,10 @@ def rules_index(
                 lines += [f"    - {_test_line(test)}" for test in cited_by]
             else:
                 lines.append("- Checked by: no kit test cites it yet")
+            broken_by = variants.get(rule_id, ())
+            if broken_by:
+                lines.append("- Broken on purpose, and caught, by:")
+                lines += [f"    - `{label}`" for label in broken_by]
     return "\n".join(lines) + "\n"
 
 
