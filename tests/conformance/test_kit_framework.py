@@ -95,6 +95,12 @@ class ThingSuite(ConformanceSuite[Thing, SuiteEnvironment]):
     ) -> None:
         assert await subject.answer() == 42
 
+    @rule("ERR-2")
+    async def test_ERR_2_stray_cancellation(
+        self, subject: Thing, env: SuiteEnvironment
+    ) -> None:
+        raise asyncio.CancelledError
+
     @rule("LC-1")
     async def test_LC_1_needs_a_hook(
         self, subject: Thing, env: SuiteEnvironment
@@ -108,6 +114,11 @@ def test_unexpected_exceptions_become_failures_naming_the_rule() -> None:
     with pytest.raises(ConformanceError) as caught:
         ThingSuite().test_SRR_1_raises_a_builtin()
     assert str(caught.value) == "SRR-1: the implementation raised KeyError: 'oops'"
+
+
+def test_a_stray_cancellation_is_a_failure_not_a_crash() -> None:
+    with pytest.raises(ConformanceError, match=r"^ERR-2: the implementation raised"):
+        ThingSuite().test_ERR_2_stray_cancellation()
 
 
 def test_plain_assertions_are_prefixed_with_every_rule_of_the_test() -> None:

@@ -461,6 +461,15 @@ def rule[SuiteT, SubjectT, EnvT: SuiteEnvironment](
                         rule_ids,
                     )
                 ) from error
+            except asyncio.CancelledError as error:
+                # Nothing cancels a test's own task: the subject raised it.
+                raise ConformanceError(
+                    _prefix(
+                        "the implementation raised CancelledError although nothing "
+                        "was cancelled (ERR-2)",
+                        rule_ids,
+                    )
+                ) from error
             finally:
                 _CURRENT_RULES.reset(token)
 
