@@ -221,6 +221,13 @@ CORPUS: list[tuple[str, str, str]] = [
     ("fstring-constant", "X = f'{print()}'\n", "SPI405"),
     ("lambda-alias", "X = lambda: __import__('os')\n", "SPI405"),
     ("comprehension", "X = [print(i) for i in ()]\n", "SPI405"),
+    (
+        "decorator-dynamic-import",
+        '@__import__("abc").abstractmethod\ndef f(): ...\n',
+        "SPI106",
+    ),
+    ("keyword-eval", "class P(Protocol, k=eval('1')): ...\n", "SPI107"),
+    ("base-reflection", "class P(vars(typing)['Protocol']): ...\n", "SPI109"),
     # -- what a UTF-8 reading does not see ---------------------------------------
     (
         "utf-7",
