@@ -40,6 +40,7 @@ class AnyRules(Family):
     WATCHED_NAMES: ClassVar[frozenset[str]] = frozenset(
         name for name in ANY if "." not in name
     )
+    EVERY_NAME_IN_TYPES: ClassVar[bool] = True
 
     @override
     def start(self, ctx: Context) -> None:

@@ -228,9 +228,11 @@ class Family:
 
     ctx: Context
     pos: Position
-    #: Bare names (builtins) ``on_Name`` must see outside type expressions,
-    #: besides the names imports bind.
+    #: Bare names (builtins) ``on_Name`` must see, besides the names imports
+    #: bind (see :mod:`~.walk`).
     WATCHED_NAMES: ClassVar[frozenset[str]] = frozenset()
+    #: ``on_Name`` sees every name of a type expression, bound or not.
+    EVERY_NAME_IN_TYPES: ClassVar[bool] = False
 
     def start(self, ctx: Context) -> None:
         """Start checking the module of ``ctx`` (forget the previous one)."""

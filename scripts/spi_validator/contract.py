@@ -10,6 +10,7 @@ assign attributes and format strings.
 """
 
 import ast
+import functools
 import re
 from typing import Final, override
 
@@ -83,7 +84,6 @@ _PROTOCOL_NAME = re.compile(r"Protocol[A-Z][A-Za-z0-9]*\Z")
 _CAPWORDS = re.compile(r"_?[A-Z][A-Za-z0-9]*\Z")
 _UPPER_SNAKE = re.compile(r"_?[A-Z][A-Z0-9_]*\Z")
 _SECRET = re.compile("|".join(SECRET_MARKERS))
-_RAISES = re.compile(r"^\s*Raises:", re.MULTILINE)
 _STATEMENT_NAMES: Final[dict[type[ast.AST], str]] = {
     ast.FunctionDef: "function definition",
     ast.AsyncFunctionDef: "async function definition",
@@ -435,7 +435,7 @@ class ContractRules(Family):
         if (
             isinstance(fn, ast.AsyncFunctionDef)
             and doc is not None
-            and not _RAISES.search(doc)
+            and not _has_raises_section(doc)
         ):
             self.report(
                 fn, "SPI327", f"async `{fn.name}` docstring needs a Raises: section"
@@ -460,7 +460,7 @@ class ContractRules(Family):
 
     def _secret(self, name: str, annotation: ast.expr, node: ast.AST) -> None:
         """Report a secret-looking ``name`` whose annotation is ``str``-based."""
-        if _SECRET.search(name.lower()) and self._is_str(annotation, 0):
+        if _looks_secret(name) and self._is_str(annotation, 0):
             self.report(
                 node,
                 "SPI330",
@@ -578,6 +578,26 @@ class ContractRules(Family):
                 "__str__ may only return an f-string of names/attributes or a constant",
             )
         self._error_decorators(fn)
+
+
+def _has_raises_section(doc: str) -> bool:
+    """Tell whether a docstring has a line starting with ``Raises:``.
+
+    String searches, not a multi-line regex: a regex tries every position of
+    long docstrings.
+    """
+    at = doc.find("Raises:")
+    while at >= 0:
+        if not doc[doc.rfind("\n", 0, at) + 1 : at].strip():
+            return True
+        at = doc.find("Raises:", at + 1)
+    return False
+
+
+@functools.cache
+def _looks_secret(name: str) -> bool:
+    """Tell whether a parameter or property name looks like a secret's."""
+    return _SECRET.search(name.lower()) is not None
 
 
 def _is_statement_ellipsis(stmt: ast.stmt) -> bool:

@@ -80,6 +80,8 @@ class RuntimeRules(Family):
                 getattr(node, "end_lineno", None) or start[0],
                 getattr(node, "end_col_offset", None) or start[1],
             )
+            # Only ranges ending after this node can hold it: drop the others.
+            self._reported = [r for r in self._reported if r[1] > start]
             if any(s <= start and end <= e for s, e in self._reported):
                 return
             self._reported.append((start, end))

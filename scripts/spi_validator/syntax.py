@@ -8,15 +8,16 @@ _SCALAR_FIELDS: Final = frozenset(
     {"ctx", "id", "attr", "name", "arg", "module", "level", "kind", "conversion"}
     | {"type_comment", "is_async", "asname", "names", "op", "ops"}
 )
-_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+#: Filled by :func:`child_fields`, read directly by the walk's hot loop.
+CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
 def child_fields(cls: type[ast.AST]) -> tuple[str, ...]:
     """Return the fields of ``cls`` that may hold child nodes (cached)."""
-    fields = _CHILD_FIELDS.get(cls)
+    fields = CHILD_FIELDS.get(cls)
     if fields is None:
         fields = tuple(f for f in cls._fields if f not in _SCALAR_FIELDS)
-        _CHILD_FIELDS[cls] = fields
+        CHILD_FIELDS[cls] = fields
     return fields
 
 

@@ -9,10 +9,11 @@ A family observes a node class by defining ``on_<ClassName>(node)``, e.g.
 the position of the node itself. Observers never visit children: where a
 child is evaluated (in a type expression, at import time) is decided here,
 once, for every family. An observer marked :func:`at_import` or
-:func:`in_type` is called only for nodes in that position. Outside type
-expressions, ``on_Name`` is called only for names bound by an import or
-listed in some family's ``WATCHED_NAMES`` (builtins such as ``__import__``):
-any other bare name refers to something the module defines, harmless there.
+:func:`in_type` is called only for nodes in that position. ``on_Name`` is
+called only for names bound by an import or listed in the family's
+``WATCHED_NAMES`` (builtins such as ``__import__``): any other bare name
+refers to something the module defines. A family that sets
+``EVERY_NAME_IN_TYPES`` sees every name of a type expression.
 
 Speed matters (the validator stays within 2x of ``ast.parse``): the walk
 keeps one dispatch table per position (so gated observers cost nothing
@@ -33,6 +34,7 @@ from scripts.spi_validator.names import (
     TYPE_ALIAS,
     TYPE_FACTORIES,
 )
+from scripts.spi_validator.syntax import CHILD_FIELDS as _FIELDS
 from scripts.spi_validator.syntax import (
     child_fields,
     is_type_expression,
@@ -111,16 +113,35 @@ def _observers(families: Sequence[Family]) -> dict[type, list[Handler]]:
 
 
 def _observed(observers: Sequence[Handler], traverse: Handler | None) -> Handler:
-    """Combine a node class's observers with the visit of its children."""
-    if traverse is None and len(observers) == 1:
-        return observers[0]
-    if traverse is None:
+    """Combine a node class's observers with the visit of its children.
 
-        def only(node: ast.AST) -> None:
+    The common shapes get a closure without a loop (this runs for every node).
+    """
+    if traverse is None:
+        if len(observers) == 1:
+            return observers[0]
+        if len(observers) == 2:
+            first, second = observers
+
+            def both(node: ast.AST) -> None:
+                first(node)
+                second(node)
+
+            return both
+
+        def every(node: ast.AST) -> None:
             for observer in observers:
                 observer(node)
 
-        return only
+        return every
+    if len(observers) == 1:
+        only = observers[0]
+
+        def one_then_children(node: ast.AST) -> None:
+            only(node)
+            traverse(node)
+
+        return one_then_children
 
     def then_children(node: ast.AST) -> None:
         for observer in observers:
@@ -183,21 +204,31 @@ class Walker:
             wanted = [o for o in seen if _observes(o, state)]
             if not wanted:
                 continue
-            if cls is ast.Name and not state[0]:
-                table[cls] = self._watched_names(wanted)
+            if cls is ast.Name:
+                table[cls] = self._names(state, wanted)
             else:
                 table[cls] = _observed(wanted, table.get(cls))
         return table
 
-    def _watched_names(self, observers: Sequence[Handler]) -> Handler:
-        """Call the ``on_Name`` observers for bound or watched names only."""
+    def _names(self, state: State, observers: Sequence[Handler]) -> Handler:
+        """Call ``on_Name`` observers for the names their family watches."""
+        families = {id(f): f for f in self.families}
+        every: list[Handler] = []
+        bound: list[Handler] = []
+        for observer in observers:
+            family = families[id(getattr(observer, "__self__", None))]
+            (every if state[0] and family.EVERY_NAME_IN_TYPES else bound).append(
+                observer
+            )
         watched = frozenset(
             name for family in self.families for name in family.WATCHED_NAMES
         )
 
         def names(node: ast.Name) -> None:
+            for observer in every:
+                observer(node)
             if node.id in watched or node.id in self.ctx.aliases:
-                for observer in observers:
+                for observer in bound:
                     observer(node)
 
         return names
@@ -242,7 +273,8 @@ class Walker:
         handler: the lookup itself skips them.
         """
         get = self._handlers.get
-        for field in child_fields(node.__class__):
+        cls = node.__class__
+        for field in _FIELDS.get(cls) or child_fields(cls):
             value = getattr(node, field, None)
             if type(value) is list:
                 items: list[object] = (  # pyright: ignore[reportUnknownVariableType]
@@ -270,28 +302,49 @@ class Walker:
         pos = self.pos
         saved = pos.in_type
         if saved is typed:
-            self.visit(node)
+            handler = self._handlers.get(node.__class__)
+        else:  # _enter(typed, ...), inlined: this runs for every annotation
+            pos.in_type = typed
+            outer = self._handlers
+            self._handlers = self._tables[typed, pos.at_import]
+            handler = self._handlers.get(node.__class__)
+            if handler is not None:
+                handler(node)
+            pos.in_type = saved
+            self._handlers = outer
             return
-        self._enter(typed, pos.at_import)
-        self.visit(node)
-        self._enter(saved, pos.at_import)
+        if handler is not None:
+            handler(node)
 
     def _body(
         self, body: Sequence[ast.stmt], *, at_import: bool, class_body: bool
     ) -> None:
-        """Visit the statements of a definition's body, one block deeper."""
+        """Visit the statements of a definition's body, one block deeper.
+
+        Docstrings and ``...`` (expression statements of a constant) hold
+        nothing any rule looks at inside a body: they are skipped here.
+        """
         pos = self.pos
         in_type, was_at_import, was_class_body = (
             pos.in_type,
             pos.at_import,
             pos.class_body,
         )
-        self._enter(False, at_import)
+        outer = self._handlers
+        pos.in_type, pos.at_import = False, at_import
+        self._handlers = self._tables[False, at_import]
+        get = self._handlers.get
         pos.class_body = class_body
         pos.blocks += 1
-        self._visit_all(body)
+        for stmt in body:
+            if isinstance(stmt, ast.Expr) and stmt.value.__class__ is ast.Constant:
+                continue
+            handler = get(stmt.__class__)
+            if handler is not None:
+                handler(stmt)
         pos.blocks -= 1
-        self._enter(in_type, was_at_import)
+        pos.in_type, pos.at_import = in_type, was_at_import
+        self._handlers = outer
         pos.class_body = was_class_body
 
     # -- statements ---------------------------------------------------------
@@ -300,8 +353,10 @@ class Walker:
         self._visit_all(node.body)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self._visit_all(node.decorator_list)
-        self._visit_all(node.type_params)
+        if node.decorator_list:
+            self._visit_all(node.decorator_list)
+        if node.type_params:
+            self._visit_all(node.type_params)
         self._arguments(node.args)
         self._typed(node.returns)
         self._body(node.body, at_import=False, class_body=False)
@@ -317,11 +372,14 @@ class Walker:
         self._enter(pos.in_type, saved)
 
     def _class(self, node: ast.ClassDef) -> None:
-        self._visit_all(node.decorator_list)
-        self._visit_all(node.type_params)
+        if node.decorator_list:
+            self._visit_all(node.decorator_list)
+        if node.type_params:
+            self._visit_all(node.type_params)
         for base in node.bases:
             self._typed(base)
-        self._visit_all(node.keywords)
+        if node.keywords:
+            self._visit_all(node.keywords)
         self._body(node.body, at_import=self.pos.at_import, class_body=True)
 
     def _arguments(self, node: ast.arguments) -> None:
@@ -343,17 +401,8 @@ class Walker:
             self._visit_all(d for d in node.kw_defaults if d is not None)
 
     def _arg(self, node: ast.arg) -> None:
-        annotation = node.annotation
-        if annotation is None:
-            return
-        pos = self.pos
-        if pos.in_type:
-            self.visit(annotation)
-            return
-        at_import = pos.at_import
-        self._enter(True, at_import)
-        self.visit(annotation)
-        self._enter(False, at_import)
+        if node.annotation is not None:
+            self._typed(node.annotation)
 
     def _block(self, node: ast.AST) -> None:
         """Visit a compound statement: what it holds is conditional."""
