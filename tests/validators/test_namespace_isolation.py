@@ -273,3 +273,10 @@ def test_the_allow_list_is_the_validators(repo: Path) -> None:
     assert {
         m.partition(".")[0] for m in imports.ALLOWED_MODULES
     } == namespace_isolation.ALLOWED
+
+
+def test_positions_are_right_with_cr_only_line_endings(repo: Path) -> None:
+    spi(repo, "core/cr.py").write_bytes(b'"""X."""\rx = 1\rimport os\r')
+    status, output = allowlist(repo)
+    assert status == 1
+    assert output.startswith("src/omnibase/protocols/core/cr.py:3: ")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scripts import spi_validator as validator
-from scripts.spi_validator import source
+from scripts.spi_validator import imports, layers, source
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "ast_spi_validator.py"
@@ -262,3 +262,19 @@ def test_directories_skip_hidden_folders_only(tmp_path: Path) -> None:
         str(tmp_path / "pkg/__pycache__/m.py"),
         str(tmp_path / "pkg/sub/m.py"),
     ]
+
+
+def test_an_unreadable_layering_is_a_usage_error(
+    bad_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken() -> object:
+        raise layers.LayeringError(".importlinter has no layers contract")
+
+    monkeypatch.setattr(imports, "layering", broken)
+    bad_file.write_text('"""D."""\nfrom ..mcp import x\n', encoding="utf-8")
+    spi_file = bad_file.parent / "src/omnibase/protocols/core/m.py"
+    spi_file.parent.mkdir(parents=True)
+    bad_file.rename(spi_file)
+    status, out, err = run([str(spi_file)], capsys)
+    assert (status, out) == (2, "")
+    assert "cannot read the SPI layering: .importlinter has no layers contract" in err
