@@ -179,7 +179,7 @@ def _check_paths(paths: Sequence[str], protocols: bool) -> tuple[list[Diagnostic
     generics = Generics()
     walker = make_walker(protocols=protocols)
     diagnostics: list[Diagnostic] = []
-    checked: set[str] = set()
+    checked: list[str] = []
     for item in items:
         if isinstance(item, Diagnostic):
             diagnostics.append(item)
@@ -188,7 +188,7 @@ def _check_paths(paths: Sequence[str], protocols: bool) -> tuple[list[Diagnostic
         if isinstance(data, Diagnostic):
             diagnostics.append(data)
             continue
-        checked.add(os.path.abspath(item))
+        checked.append(item)
         parsed = read_and_parse(data, item)
         diagnostics += parsed.diagnostics
         if parsed.tree is not None and parsed.text is not None:
@@ -201,5 +201,5 @@ def _check_paths(paths: Sequence[str], protocols: bool) -> tuple[list[Diagnostic
                 walker=walker,
             )
     if generics.waits():
-        _index_unchecked(generics, checked)
+        _index_unchecked(generics, {os.path.abspath(path) for path in checked})
     return diagnostics + generics.resolve(), len(checked)

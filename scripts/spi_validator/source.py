@@ -277,14 +277,22 @@ def _is_unchecked_pyc(path: str) -> bool:
 
 
 def read_source(path: str) -> bytes | Diagnostic:
-    """Read a file for checking, or return the diagnostic that prevents it."""
+    """Read a file for checking, or return the diagnostic that prevents it.
+
+    The file is opened without blocking (a FIFO named ``x.py`` would wait for
+    a writer forever) and judged on what it is once open (``fstat``).
+    """
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return Diagnostic(path, 1, 1, "SPI008", "not a regular file")
-        if info.st_size > MAX_BYTES:
-            return _too_large(path)
-        with open(path, "rb") as handle:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        return os_error(path, exc)
+    try:
+        with open(fd, "rb", closefd=True) as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return Diagnostic(path, 1, 1, "SPI008", "not a regular file")
+            if info.st_size > MAX_BYTES:
+                return _too_large(path)
             # Bounded by the size seen (a file may grow while read): reading
             # MAX_BYTES at once would allocate that much for every file.
             data = handle.read(min(info.st_size, MAX_BYTES) + 1)
