@@ -1,53 +1,88 @@
 """Section 1: what importing the SPI costs a fresh interpreter.
 
-Every case is a fresh ``python -c <code>`` of the measured interpreter, timed
-from start to exit (wall clock). The cases run round-robin, so that a slow
-moment of the machine hits all of them alike, and a cost is the per-round
-difference to ``python -c pass``. The SPI is precompiled first and the
-children run without ``PYTHONDONTWRITEBYTECODE``, so they load cached
-bytecode as users' interpreters do.
+Cases, each a fresh ``python -c <code>`` of the measured interpreter:
+``pass``; ``import typing``; the standard-library modules the SPI loads;
+the *floor* (those modules plus as many empty runtime-checkable protocols
+as the SPI has, with the same member names and kinds, generated at run
+time by :mod:`benchmarks.floor`); ``import omnibase.protocols``; every SPI
+module; and one contract per domain package (``from <domain> import
+<Protocol>``, plus the example the issue names).
 
-``-X importtime`` splits the cost by module, and a separate run per case
-lists the modules added to ``sys.modules``, each classified by the child
-itself as standard library (``sys.stdlib_module_names``), SPI or other.
+Three measurements:
+
+- *instructions* (when valgrind is there): callgrind counts the
+  instructions of the import statement alone, between two marks (see
+  :mod:`benchmarks.callgrind`), once per hash seed. The import targets are
+  decided on these counts, which do not depend on the machine's load.
+- *CPU time in process*: the child times its import statement with
+  ``time.process_time``. The cases run round-robin (one child of each case
+  per round), so a busy moment hits every case alike; targets fall back to
+  the median per-round ratio and its 95% interval without valgrind.
+- *wall*: start to exit of each child, and ``-X importtime``, for context.
+
+The SPI is precompiled and the children run without
+``PYTHONDONTWRITEBYTECODE``, so they load cached bytecode as users'
+interpreters do. A separate run per case lists the modules added to
+``sys.modules``, each classified by the child itself as standard library
+(``sys.stdlib_module_names``), SPI or other.
 """
 
+import importlib
+import os
 import statistics
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Final
 
-from benchmarks import spi
+from benchmarks import callgrind, floor, spi
 from benchmarks.common import (
     SPI_PACKAGE,
     BenchmarkError,
+    Decision,
     Row,
     SectionResult,
     Settings,
     Stats,
     TargetResult,
     child_env,
+    decide,
+    median_interval,
+    paired_decision,
     precompile,
     python_version,
     ratio_text,
     run_child,
-    verdict,
+    seeded_decision,
 )
 
 KEY = "import"
 TITLE = "import cost of a fresh interpreter"
 
-ALL_MODULES_TARGET = 1.5
+TYPING_TARGET: Final = 1.5
 """Every SPI module: at most 1.5x the cost of ``import typing``."""
 
-PACKAGE_TARGET_MS = 1.0
+FLOOR_TARGET: Final = 1.5
+"""Every SPI module: at most 1.5x the cost of the floor (the same factor)."""
+
+CONTRACT_TARGET: Final = 0.7
+"""Importing one contract: at most 0.7x the cost of every SPI module."""
+
+PACKAGE_TARGET_MS: Final = 1.0
 """``import omnibase.protocols``: adds under 1 ms."""
+
+EXAMPLE_CONTRACT: Final = (f"{SPI_PACKAGE}.container", "ProtocolServiceRegistry")
+"""The one-contract import the issue names; measured when it exists."""
 
 PASS = "pass"
 TYPING = "typing"
 DEPS = "deps"
+FLOOR = "floor"
 PACKAGE = "package"
 EVERYTHING = "everything"
+CONTRACT_PREFIX = "contract:"
 
 _LIST_CODE = """\
 import sys
@@ -63,6 +98,15 @@ for _name in sorted(set(sys.modules) - _before):
         _kind = "other"
     print(_kind, _name)
 """
+
+_TIMED = """\
+import time as _time
+_cpu, _wall = _time.process_time(), _time.perf_counter()
+{statement}
+print(_time.process_time() - _cpu, _time.perf_counter() - _wall)
+"""
+
+_COUNTED = callgrind.MARK_PROLOGUE + "_mark()\n{statement}\n_mark()\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,22 +171,79 @@ def _import_statement(modules: Sequence[str]) -> str:
     return "\n".join(f"import {name}" for name in modules)
 
 
-def _cases(modules: Sequence[str], deps: Sequence[str]) -> list[Case]:
+def domains(modules: Sequence[str]) -> list[str]:
+    """Return the domain packages: direct children of the SPI with modules."""
+    depth = SPI_PACKAGE.count(".") + 1
     return [
+        m
+        for m in modules
+        if m.count(".") == depth and any(n.startswith(f"{m}.") for n in modules)
+    ]
+
+
+def contract_statements(
+    modules: Sequence[str], infos: Sequence[spi.ProtocolInfo]
+) -> list[tuple[str, str]]:
+    """Choose the one-contract imports: the issue's example, one per domain.
+
+    Per domain package, the first service protocol in module order (else
+    its first protocol) is imported from the package, as users write it.
+
+    Args:
+        modules: Every SPI module.
+        infos: Every SPI protocol.
+
+    Returns:
+        ``(label, statement)`` pairs, the issue's example first.
+    """
+    chosen: list[tuple[str, str]] = []
+    package, name = EXAMPLE_CONTRACT
+    if any(i.module.startswith(f"{package}.") and i.name == name for i in infos):
+        chosen.append((package, name))
+    for domain in domains(modules):
+        inside = [i for i in infos if i.module.startswith(f"{domain}.")]
+        services = [i for i in inside if i.kind == "service"]
+        candidates = services or inside
+        if not candidates or (domain, candidates[0].name) in chosen:
+            continue
+        pick = candidates[0]
+        exported = hasattr(importlib.import_module(domain), pick.name)
+        chosen.append((domain if exported else pick.module, pick.name))
+    return [(f"from {m} import {n}", f"from {m} import {n}") for m, n in chosen]
+
+
+def import_cases(
+    modules: Sequence[str],
+    deps: Sequence[str],
+    protocols: int,
+    contracts: Sequence[tuple[str, str]],
+) -> list[Case]:
+    """Return the cases every round runs, the one-contract imports last."""
+    cases = [
         Case(PASS, "python -c pass", "pass"),
         Case(TYPING, "import typing", "import typing"),
         Case(
             DEPS,
-            f"import the {len(deps)} stdlib modules the SPI loads",
+            f"the {len(deps)} stdlib modules the SPI loads",
             "\n".join(f"__import__({name!r})" for name in deps),
+        ),
+        Case(
+            FLOOR,
+            f"floor: those modules + {protocols} empty protocols",
+            f"import {floor.MODULE}",
         ),
         Case(PACKAGE, f"import {SPI_PACKAGE}", f"import {SPI_PACKAGE}"),
         Case(
             EVERYTHING,
-            f"import every SPI module ({len(modules)})",
+            f"every SPI module ({len(modules)})",
             _import_statement(modules),
         ),
     ]
+    cases.extend(
+        Case(f"{CONTRACT_PREFIX}{label}", label, statement)
+        for label, statement in contracts
+    )
+    return cases
 
 
 def added_modules(
@@ -167,28 +268,20 @@ def added_modules(
     return found
 
 
-_TIMED = """\
-import time as _time
-_started = _time.perf_counter()
-{statement}
-print(_time.perf_counter() - _started)
-"""
-
-
 @dataclass(frozen=True, slots=True)
 class Samples:
     """Per-case samples of the round-robin runs (milliseconds).
 
     Attributes:
         wall: Start to exit of the child.
-        inside: The import statement alone, timed by the child itself.
+        cpu: The import statement alone, CPU time measured by the child.
     """
 
     wall: dict[str, list[float]]
-    inside: dict[str, list[float]]
+    cpu: dict[str, list[float]]
 
 
-def _wall_times(
+def _rounds(
     python: str, cases: Sequence[Case], env: Mapping[str, str], repeats: int
 ) -> Samples:
     codes = {case.key: _TIMED.format(statement=case.statement) for case in cases}
@@ -200,10 +293,32 @@ def _wall_times(
             elapsed, done = run_child([python, "-c", codes[case.key]], env=env)
             samples.wall[case.key].append(elapsed * 1000.0)
             try:
-                samples.inside[case.key].append(float(done.stdout.split()[-1]) * 1000)
+                cpu = float(done.stdout.split()[-2])
             except (IndexError, ValueError) as exc:
                 raise BenchmarkError(f"{case.label}: no timing printed") from exc
+            samples.cpu[case.key].append(cpu * 1000.0)
     return samples
+
+
+def _instructions(
+    python: str, cases: Sequence[Case], env: Mapping[str, str], seeds: Sequence[int]
+) -> dict[str, dict[int, float]]:
+    """Count each case's import statement under every seed (millions)."""
+    jobs = [
+        callgrind.Job(
+            case.key, python, _COUNTED.format(statement=case.statement), env, seed
+        )
+        for case in cases
+        if case.key != PASS
+        for seed in seeds
+    ]
+    counts: dict[str, dict[int, float]] = {}
+    for (key, seed), counted in callgrind.run_jobs(jobs).items():
+        phases = counted.phases
+        if len(phases) != 1:
+            raise BenchmarkError(f"{key}: expected one counted phase, got {phases}")
+        counts.setdefault(key, {})[seed] = phases[0] / 1e6
+    return counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,21 +384,20 @@ def _importtimes(
     return result
 
 
-def _cost(samples: Mapping[str, list[float]], key: str) -> Stats:
-    """Per-round difference of ``key`` to ``python -c pass``."""
-    return Stats.of(a - b for a, b in zip(samples[key], samples[PASS], strict=True))
-
-
-def _stats_row(
-    label: str, stats: Stats, baseline: Stats | None = None, name: str = ""
+def _row(
+    label: str,
+    stats: Stats,
+    unit: str,
+    baseline: Stats | None = None,
+    name: str = "",
 ) -> Row:
     if baseline is None:
-        return Row(KEY, label, stats, "ms")
+        return Row(KEY, label, stats, unit)
     return Row(
         KEY,
         label,
         stats,
-        "ms",
+        unit,
         f"{name} {baseline.median:.2f}",
         stats.median / baseline.median,
     )
@@ -299,129 +413,190 @@ def _count_row(label: str, count: int, typing_count: int | None = None) -> Row:
 
 
 @dataclass(frozen=True, slots=True)
-class Costs:
-    """Costs over ``python -c pass`` (ms), wall and in-process.
+class Comparison:
+    """One ratio the section reports, with its baseline.
 
     Attributes:
-        typing: ``import typing``.
-        deps: The stdlib modules the SPI loads.
-        package: ``import omnibase.protocols``.
-        everything: Every SPI module.
-        inside_typing: ``import typing`` timed inside the child.
-        inside_deps: The stdlib modules the SPI loads, timed inside the child.
-        inside_package: ``import omnibase.protocols`` timed inside the child.
-        inside_everything: Every SPI module timed inside the child.
+        key: The measured case.
+        baseline: The baseline case.
+        name: The baseline's short name in the table.
+        target: Largest ratio that meets the target (``None``: no target).
     """
 
-    typing: Stats
-    deps: Stats
-    package: Stats
-    everything: Stats
-    inside_typing: Stats
-    inside_deps: Stats
-    inside_package: Stats
-    inside_everything: Stats
+    key: str
+    baseline: str
+    name: str
+    target: float | None = None
 
 
-def _costs(samples: Samples) -> Costs:
-    return Costs(
-        _cost(samples.wall, TYPING),
-        _cost(samples.wall, DEPS),
-        _cost(samples.wall, PACKAGE),
-        _cost(samples.wall, EVERYTHING),
-        Stats.of(samples.inside[TYPING]),
-        Stats.of(samples.inside[DEPS]),
-        Stats.of(samples.inside[PACKAGE]),
-        Stats.of(samples.inside[EVERYTHING]),
-    )
-
-
-def _time_rows(
-    cases: Sequence[Case], samples: Samples, costs: Costs, modules: int
-) -> list[Row]:
+def comparisons_of(cases: Sequence[Case]) -> list[Comparison]:
+    """Return every ratio the section reports, with its target if any."""
     rows = [
-        _stats_row(f"wall: {case.label}", Stats.of(samples.wall[case.key]))
-        for case in cases
+        Comparison(DEPS, TYPING, "typing"),
+        Comparison(FLOOR, TYPING, "typing"),
+        Comparison(PACKAGE, TYPING, "typing"),
+        Comparison(EVERYTHING, TYPING, "typing", TYPING_TARGET),
+        Comparison(EVERYTHING, FLOOR, "floor", FLOOR_TARGET),
     ]
-    typing_name = "typing - pass"
-    rows.append(_stats_row("cost: import typing - pass", costs.typing))
-    rows.append(
-        _stats_row(
-            "cost: stdlib modules the SPI loads - pass (floor)",
-            costs.deps,
-            costs.typing,
-            typing_name,
-        )
+    rows.extend(
+        Comparison(c.key, EVERYTHING, "every SPI module", CONTRACT_TARGET)
+        for c in cases
+        if c.key.startswith(CONTRACT_PREFIX)
     )
-    package_met = costs.package.median < PACKAGE_TARGET_MS
-    rows.append(
-        replace(
-            _stats_row(
-                f"cost: import {SPI_PACKAGE} - pass",
-                costs.package,
-                costs.typing,
-                typing_name,
-            ),
-            target=f"< {PACKAGE_TARGET_MS:g} ms",
-            verdict=verdict(package_met),
-        )
-    )
-    all_ratio = costs.everything.median / costs.typing.median
-    rows.append(
-        replace(
-            _stats_row(
-                f"cost: import every SPI module ({modules}) - pass",
-                costs.everything,
-                costs.typing,
-                typing_name,
-            ),
-            target=f"<= {ALL_MODULES_TARGET:g}x typing",
-            verdict=verdict(all_ratio <= ALL_MODULES_TARGET),
-        )
-    )
-    rows.append(_stats_row("in-process: import typing", costs.inside_typing))
-    for label, stats in (
-        ("in-process: stdlib modules the SPI loads (floor)", costs.inside_deps),
-        (f"in-process: import {SPI_PACKAGE}", costs.inside_package),
-        ("in-process: import every SPI module", costs.inside_everything),
-    ):
-        rows.append(_stats_row(label, stats, costs.inside_typing, "typing"))
     return rows
 
 
-def domains(modules: Sequence[str]) -> list[str]:
-    """Return the direct children of the SPI package (its domains)."""
-    depth = SPI_PACKAGE.count(".") + 1
-    return [m for m in modules if m.count(".") == depth]
+@dataclass(slots=True)
+class Measured:
+    """Everything the section measured on one interpreter.
+
+    Attributes:
+        cases: The cases by key.
+        samples: CPU and wall samples of the round-robin runs.
+        instructions: Millions of instructions by case and hash seed
+            (empty without valgrind).
+        decisions: The decision behind every compared ratio.
+    """
+
+    cases: dict[str, Case]
+    samples: Samples
+    instructions: dict[str, dict[int, float]]
+    decisions: dict[tuple[str, str], Decision]
 
 
-def _domain_rows(
-    python: str,
-    names: Sequence[str],
-    env: Mapping[str, str],
-    repeats: int,
-    typing_inside: Stats,
+def decide_comparisons(
+    measured: Measured, comparisons: Sequence[Comparison], rounds: int
+) -> None:
+    """Fill ``measured.decisions``: instructions when counted, else CPU time."""
+    for comparison in comparisons:
+        pair = (comparison.key, comparison.baseline)
+        if measured.instructions:
+            measured.decisions[pair] = seeded_decision(
+                measured.instructions[comparison.key],
+                measured.instructions[comparison.baseline],
+                "instructions of the import statement",
+            )
+        else:
+            measured.decisions[pair] = paired_decision(
+                measured.samples.cpu[comparison.key],
+                measured.samples.cpu[comparison.baseline],
+                f"in-process CPU time of {rounds} interleaved rounds",
+            )
+
+
+def instruction_rows(
+    measured: Measured, comparisons: Sequence[Comparison]
 ) -> list[Row]:
-    samples: dict[str, list[float]] = {name: [] for name in names}
-    for _ in range(repeats):
-        for name in names:
-            code = _TIMED.format(statement=f"import {name}")
-            _, done = run_child([python, "-c", code], env=env)
-            samples[name].append(float(done.stdout.split()[-1]) * 1000)
-    return [
-        _stats_row(
-            f"in-process: import {name} (one domain)",
-            Stats.of(samples[name]),
-            typing_inside,
-            "typing",
+    """Rows of instruction counts (none without valgrind), with verdicts."""
+    if not measured.instructions:
+        return []
+    stats = {
+        key: Stats.of(by_seed.values())
+        for key, by_seed in measured.instructions.items()
+    }
+    rows = [_row("instructions: import typing", stats[TYPING], "M instr")]
+    for comparison in comparisons:
+        label = measured.cases[comparison.key].label
+        row = _row(
+            f"instructions: {label}",
+            stats[comparison.key],
+            "M instr",
+            stats[comparison.baseline],
+            comparison.name,
         )
-        for name in names
+        if comparison.target is not None:
+            decision = measured.decisions[(comparison.key, comparison.baseline)]
+            row = replace(
+                row,
+                ratio=decision.ratio,
+                target=f"<= {comparison.target:g}x {comparison.name}",
+                verdict=decide(decision, comparison.target),
+            )
+        rows.append(row)
+    return rows
+
+
+def _cpu_rows(
+    measured: Measured, comparisons: Sequence[Comparison], decide_here: bool
+) -> list[Row]:
+    cpu = {key: Stats.of(values) for key, values in measured.samples.cpu.items()}
+    rows = [_row("CPU in process: import typing", cpu[TYPING], "ms")]
+    for comparison in comparisons:
+        if comparison.key == PACKAGE:
+            continue  # its own row below, with the absolute target
+        label = measured.cases[comparison.key].label
+        decision = measured.decisions[(comparison.key, comparison.baseline)]
+        row = _row(
+            f"CPU in process: {label}",
+            cpu[comparison.key],
+            "ms",
+            cpu[comparison.baseline],
+            comparison.name,
+        )
+        if decide_here:  # the median per-round ratio decides
+            row = replace(row, ratio=decision.ratio)
+            if comparison.target is not None:
+                row = replace(
+                    row,
+                    target=f"<= {comparison.target:g}x {comparison.name}",
+                    verdict=decide(decision, comparison.target),
+                )
+        rows.append(row)
+    package = _package_decision(measured)
+    rows.append(
+        replace(
+            _row(
+                f"CPU in process: import {SPI_PACKAGE}",
+                cpu[PACKAGE],
+                "ms",
+                cpu[TYPING],
+                "typing",
+            ),
+            target=f"< {PACKAGE_TARGET_MS:g} ms",
+            verdict=decide(package, 1.0),
+        )
+    )
+    return rows
+
+
+def _package_decision(measured: Measured) -> Decision:
+    samples = measured.samples.cpu[PACKAGE]
+    median, low, high = median_interval(samples)
+    return Decision(
+        median / PACKAGE_TARGET_MS,
+        low / PACKAGE_TARGET_MS,
+        high / PACKAGE_TARGET_MS,
+        f"in-process CPU time of {len(samples)} interleaved rounds; median "
+        f"{median:.2f} ms, 95% interval {low:.2f}-{high:.2f} ms",
+    )
+
+
+def _wall_rows(measured: Measured) -> list[Row]:
+    wall = measured.samples.wall
+    rows = [
+        _row(f"wall: {case.label}", Stats.of(wall[case.key]), "ms")
+        for case in measured.cases.values()
+        if not case.key.startswith(CONTRACT_PREFIX)
     ]
+    typing_cost = Stats.of(a - b for a, b in zip(wall[TYPING], wall[PASS], strict=True))
+    rows.append(_row("wall cost: import typing - pass", typing_cost, "ms"))
+    for key in (PACKAGE, EVERYTHING):
+        cost = Stats.of(a - b for a, b in zip(wall[key], wall[PASS], strict=True))
+        rows.append(
+            _row(
+                f"wall cost: {measured.cases[key].label} - pass",
+                cost,
+                "ms",
+                typing_cost,
+                "typing - pass",
+            )
+        )
+    return rows
 
 
 def _importtime_rows(times: ImportTimes) -> list[Row]:
     typing_it = Stats.of(times.typing_cumulative).scaled(0.001)
-    rows = [_stats_row("importtime: typing, cumulative", typing_it)]
+    rows = [_row("importtime: typing, cumulative", typing_it, "ms")]
     for label, values in (
         (
             f"importtime: {SPI_PACKAGE} (with omnibase), cumulative",
@@ -432,76 +607,113 @@ def _importtime_rows(times: ImportTimes) -> list[Row]:
         ("importtime: every SPI module, stdlib modules' self", times.stdlib_self),
     ):
         rows.append(
-            _stats_row(label, Stats.of(values).scaled(0.001), typing_it, "typing")
+            _row(label, Stats.of(values).scaled(0.001), "ms", typing_it, "typing")
         )
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """Modules each case adds to ``sys.modules``, by kind.
+
+    Attributes:
+        typing: ``import typing``.
+        package: ``import omnibase.protocols``.
+        everything: Every SPI module.
+        floor: The floor module.
+    """
+
+    typing: dict[str, list[str]]
+    package: dict[str, list[str]]
+    everything: dict[str, list[str]]
+    floor: dict[str, list[str]]
+
+
+def _module_rows(loaded: Loaded) -> tuple[list[Row], list[str]]:
+    typing_count = sum(len(v) for v in loaded.typing.values())
+    rows = [
+        _count_row("modules added: import typing", typing_count),
+        _count_row(
+            f"modules added: import {SPI_PACKAGE}",
+            sum(len(v) for v in loaded.package.values()),
+            typing_count,
+        ),
+        _count_row(
+            f"modules added: every SPI module ({len(loaded.everything['spi'])} SPI)",
+            sum(len(v) for v in loaded.everything.values()),
+            typing_count,
+        ),
+    ]
+    outside = sorted(set(loaded.package["other"] + loaded.everything["other"]))
+    rows.append(
+        replace(
+            _count_row("modules added outside stdlib and SPI", len(outside)),
+            target="0",
+            verdict="met" if not outside else "not met",
+        )
+    )
+    return rows, outside
 
 
 def run(settings: Settings) -> SectionResult:
     """Run the section with the running interpreter.
 
     Args:
-        settings: Repeat counts.
+        settings: Repeat counts and the method that decides the targets.
 
     Returns:
-        Wall times, costs over ``python -c pass``, in-process and
-        ``-X importtime`` figures, module counts and the proof that nothing
-        outside the standard library and the SPI is loaded.
+        Instruction counts (with valgrind), CPU times in process, wall
+        times, ``-X importtime`` figures, module counts, the proof that
+        nothing outside the standard library and the SPI is loaded, and the
+        target verdicts.
 
     Raises:
         BenchmarkError: A child interpreter failed.
     """
     python = sys.executable
-    env = child_env()
-    precompile(python, env)
+    precompile(python, child_env())
     modules = spi.module_names()
-    everything = added_modules(python, _import_statement(modules), env)
-    cases = _cases(modules, everything["stdlib"])
-    by_key = {case.key: case for case in cases}
-    samples = _wall_times(python, cases, env, settings.process_repeats)
-    times = _importtimes(python, by_key, env, settings.importtime_repeats)
-    costs = _costs(samples)
+    infos = spi.protocols(modules)
+    with tempfile.TemporaryDirectory(prefix="spi-bench-floor-") as folder:
+        paths = [folder, os.environ.get("PYTHONPATH", "")]
+        env = child_env({"PYTHONPATH": os.pathsep.join(p for p in paths if p)})
+        everything = added_modules(python, _import_statement(modules), env)
+        planned = floor.plan(infos)
+        floor.write(Path(folder), floor.source(planned, everything["stdlib"]))
+        cases = import_cases(
+            modules,
+            everything["stdlib"],
+            len(planned),
+            contract_statements(modules, infos),
+        )
+        by_key = {case.key: case for case in cases}
+        loaded = Loaded(
+            added_modules(python, by_key[TYPING].statement, env),
+            added_modules(python, by_key[PACKAGE].statement, env),
+            everything,
+            added_modules(python, by_key[FLOOR].statement, env),
+        )
+        instructions = (
+            _instructions(python, cases, env, settings.seeds)
+            if settings.method == "instructions"
+            else {}
+        )
+        samples = _rounds(python, cases, env, settings.process_repeats)
+        times = _importtimes(python, by_key, env, settings.importtime_repeats)
+    measured = Measured(by_key, samples, instructions, {})
+    comparisons = comparisons_of(cases)
+    decide_comparisons(measured, comparisons, settings.process_repeats)
     result = SectionResult(KEY, TITLE, python_version())
-    result.rows.extend(_time_rows(cases, samples, costs, len(modules)))
-    result.rows.extend(
-        _domain_rows(
-            python,
-            domains(modules),
-            env,
-            settings.importtime_repeats,
-            costs.inside_typing,
-        )
-    )
+    result.rows.extend(instruction_rows(measured, comparisons))
+    result.rows.extend(_cpu_rows(measured, comparisons, not instructions))
+    result.rows.extend(_wall_rows(measured))
     result.rows.extend(_importtime_rows(times))
-
-    typing_mods = added_modules(python, by_key[TYPING].statement, env)
-    package_mods = added_modules(python, by_key[PACKAGE].statement, env)
-    typing_count = sum(len(v) for v in typing_mods.values())
-    result.rows.append(_count_row("modules added: import typing", typing_count))
-    result.rows.append(
-        _count_row(
-            f"modules added: import {SPI_PACKAGE}",
-            sum(len(v) for v in package_mods.values()),
-            typing_count,
-        )
+    module_rows, outside = _module_rows(loaded)
+    result.rows.extend(module_rows)
+    _targets(
+        result, measured, comparisons, times=times, modules=modules, planned=planned
     )
-    result.rows.append(
-        _count_row(
-            f"modules added: every SPI module ({len(everything['spi'])} SPI)",
-            sum(len(v) for v in everything.values()),
-            typing_count,
-        )
-    )
-    outside = sorted(set(package_mods["other"] + everything["other"]))
-    result.rows.append(
-        replace(
-            _count_row("modules added outside stdlib and SPI", len(outside)),
-            target="0",
-            verdict=verdict(not outside),
-        )
-    )
-    _targets(result, costs, times, modules)
-    _notes(result, everything, typing_mods, outside)
+    _notes(result, loaded, outside, planned, settings)
     return result
 
 
@@ -518,81 +730,191 @@ def _per_module_text(times: ImportTimes) -> str:
     )
 
 
+def _figure(measured: Measured, key: str) -> str:
+    """The figure the verdicts use for ``key``, in words."""
+    if measured.instructions:
+        by_seed = measured.instructions[key]
+        return f"{statistics.median(by_seed.values()):.1f} M instructions"
+    return f"{statistics.median(measured.samples.cpu[key]):.2f} ms CPU"
+
+
 def _targets(
-    result: SectionResult, costs: Costs, times: ImportTimes, modules: Sequence[str]
+    result: SectionResult,
+    measured: Measured,
+    comparisons: Sequence[Comparison],
+    *,
+    times: ImportTimes,
+    modules: Sequence[str],
+    planned: Sequence[floor.FloorProtocol],
 ) -> None:
-    protocols = len(spi.protocols(modules))
-    spi_self = statistics.median(times.spi_self) / 1000.0
-    package_it = statistics.median(times.package_cumulative) / 1000.0
-    package = costs.package.median
+    version = f"(Python {python_version()})"
+    package = _package_decision(measured)
     result.targets.append(
         TargetResult(
             f"import {SPI_PACKAGE} adds under {PACKAGE_TARGET_MS:g} ms",
-            f"{package:.2f} ms wall (median of per-round differences to python -c "
-            f"pass); in-process {costs.inside_package.median:.2f} ms; "
-            f"-X importtime {package_it:.2f} ms (Python {python_version()})",
-            package / PACKAGE_TARGET_MS,
-            package < PACKAGE_TARGET_MS,
+            f"{package.ratio * PACKAGE_TARGET_MS:.2f} ms CPU in process {version}",
+            package.ratio,
+            decide(package, 1.0),
             f"{SPI_PACKAGE}/__init__.py only defines __version__: the cost is "
             "finding the PEP 420 namespace package omnibase (each sys.path entry "
-            "is searched) and loading one cached module. The wall difference is "
-            "within the run-to-run noise of interpreter start-up; the in-process "
-            "figure is the precise one.",
+            "is searched) and loading one cached module.",
+            package.method,
         )
     )
-    typing_cost = costs.typing.median
-    ratio = costs.everything.median / typing_cost
-    inside_typing = costs.inside_typing.median
-    inside_ratio = costs.inside_everything.median / inside_typing
-    floor_ratio = costs.inside_deps.median / inside_typing
-    own = costs.inside_everything.median - costs.inside_deps.median
-    budget = max(ALL_MODULES_TARGET - floor_ratio, 0.0) * inside_typing
+    decisions = measured.decisions
+    to_typing = decisions[(EVERYTHING, TYPING)]
+    to_floor = decisions[(EVERYTHING, FLOOR)]
+    floor_to_typing = decisions[(FLOOR, TYPING)]
+    spi_self = statistics.median(times.spi_self) / 1000.0
+    own = (
+        f"the SPI's own {len(modules)} modules add {ratio_text(to_floor.ratio)} "
+        f"of the floor ({spi_self:.2f} ms self time under -X importtime, "
+        f"{_per_module_text(times)}): a fixed cost per module (find, read and "
+        "unmarshal a .pyc, run its imports) plus annotations and docstrings"
+    )
     result.targets.append(
         TargetResult(
-            f"all SPI modules import at no more than {ALL_MODULES_TARGET:g}x the cost "
-            "of import typing alone",
-            f"{ratio_text(ratio)}: {costs.everything.median:.2f} ms vs "
-            f"{typing_cost:.2f} ms for typing (wall, over python -c pass); "
-            f"in-process {ratio_text(inside_ratio)} (Python {python_version()})",
-            ratio,
-            ratio <= ALL_MODULES_TARGET,
-            "In-process figures: the stdlib modules the SPI needs (typing, "
-            "collections.abc, datetime, uuid and what they import) cost "
-            f"{ratio_text(floor_ratio)} typing on their own. That floor leaves "
-            f"{budget:.2f} ms at {ALL_MODULES_TARGET:g}x for the SPI's own "
-            f"{len(modules)} modules and {protocols} protocols, which take "
-            f"{own:.2f} ms ({spi_self:.2f} ms self time under -X importtime, "
-            f"{_per_module_text(times)}): a fixed cost per module (find, read and "
-            "unmarshal a .pyc, run its imports) plus class creation by "
-            "typing._ProtocolMeta per protocol.",
+            f"every SPI module imports at no more than {TYPING_TARGET:g}x the cost "
+            "of import typing",
+            f"{ratio_text(to_typing.ratio)}: {_figure(measured, EVERYTHING)} vs "
+            f"{_figure(measured, TYPING)} for typing {version}",
+            to_typing.ratio,
+            decide(to_typing, TYPING_TARGET),
+            f"The floor (the stdlib modules the SPI needs and {len(planned)} empty "
+            "runtime-checkable protocols with the same members) costs "
+            f"{ratio_text(floor_to_typing.ratio)} typing on its own"
+            + (
+                ", already above the target: no SPI with these contracts can meet "
+                "it; "
+                if floor_to_typing.ratio > TYPING_TARGET
+                else "; "
+            )
+            + f"{own}.",
+            to_typing.method,
+        )
+    )
+    result.targets.append(
+        TargetResult(
+            f"every SPI module imports at no more than {FLOOR_TARGET:g}x the "
+            "cost of its floor",
+            f"{ratio_text(to_floor.ratio)}: {_figure(measured, EVERYTHING)} vs "
+            f"{_figure(measured, FLOOR)} for the floor {version}",
+            to_floor.ratio,
+            decide(to_floor, FLOOR_TARGET),
+            f"The floor is what any dependency-free SPI with these {len(planned)} "
+            f"protocols pays; {own}.",
+            to_floor.method,
+        )
+    )
+    _contract_target(result, measured, comparisons, version)
+
+
+def _contract_target(
+    result: SectionResult,
+    measured: Measured,
+    comparisons: Sequence[Comparison],
+    version: str,
+) -> None:
+    contracts = [c for c in comparisons if c.key.startswith(CONTRACT_PREFIX)]
+    if not contracts:
+        return
+    decisions = [measured.decisions[(c.key, c.baseline)] for c in contracts]
+    worst_index = max(range(len(contracts)), key=lambda i: decisions[i].ratio)
+    worst = decisions[worst_index]
+    # The worst of several ratios: its interval runs from the largest lower
+    # end to the largest upper end.
+    combined = Decision(
+        worst.ratio,
+        max(d.low for d in decisions),
+        max(d.high for d in decisions),
+        worst.method,
+    )
+    first = decisions[0]
+    first_label = measured.cases[contracts[0].key].label
+    worst_label = measured.cases[contracts[worst_index].key].label
+    result.targets.append(
+        TargetResult(
+            "importing one contract costs at most "
+            f"{CONTRACT_TARGET:g}x importing every SPI module",
+            f"worst {ratio_text(worst.ratio)} ({worst_label}); {first_label}: "
+            f"{ratio_text(first.ratio)}; median "
+            f"{ratio_text(statistics.median(d.ratio for d in decisions))} over "
+            f"{len(decisions)} contracts {version}",
+            combined.ratio,
+            decide(combined, CONTRACT_TARGET),
+            "Each domain package's __init__ imports all its modules, and those "
+            "import the types modules they use, so one contract loads most of "
+            "the SPI. Lazy package __init__ modules (PEP 562 __getattr__) would "
+            "load only the contract's own module and what it imports.",
+            combined.method
+            + f"; the verdict needs every one of the {len(decisions)} contracts",
         )
     )
 
 
 def _notes(
     result: SectionResult,
-    everything: Mapping[str, list[str]],
-    typing_mods: Mapping[str, list[str]],
+    loaded: Loaded,
     outside: Sequence[str],
+    planned: Sequence[floor.FloorProtocol],
+    settings: Settings,
 ) -> None:
-    beyond_typing = sorted(set(everything["stdlib"]) - set(typing_mods["stdlib"]))
+    beyond_typing = sorted(
+        set(loaded.everything["stdlib"]) - set(loaded.typing["stdlib"])
+    )
+    counts = floor.kinds(planned)
     result.notes.append(
         "This machine exports PYTHONDONTWRITEBYTECODE=1. The benchmark runs "
         "`python -m compileall -q src` first and starts every child interpreter "
         "with that variable removed, so the figures are for cached bytecode, "
-        "which is what users see."
+        "which is what users see; the floor module is precompiled too."
+    )
+    if settings.method == "instructions":
+        result.notes.append(
+            "instructions: callgrind counts the instructions of the import "
+            "statement alone (between two os.getppid marks), in a fresh "
+            f"interpreter per case and hash seed ({len(settings.seeds)} seeds); "
+            "min and max are over the seeds. The import targets are decided on "
+            "these counts."
+        )
+    else:
+        result.notes.append(
+            "instructions: not counted (" + settings.method_note + "); the "
+            "targets are decided on CPU time in process."
+        )
+    result.notes.append(
+        "CPU in process: the import statement timed with time.process_time "
+        "inside fresh children, one child per case per round, rounds "
+        "interleaved; ratios are medians of per-round ratios. wall: start to "
+        "exit of the same children; wall cost: per-round difference to "
+        "`python -c pass` (can be negative within the noise); importtime: "
+        "`-X importtime` in separate children."
     )
     result.notes.append(
-        "wall: a fresh `python -c <code>` from start to exit, cases run "
-        "round-robin; cost: per-round difference to `python -c pass` (can be "
-        "negative within the noise); in-process: the import statement timed "
-        "with perf_counter inside the same children (no start-up or shutdown); "
-        "importtime: `-X importtime` in separate children."
+        f"floor: one generated module importing the {len(loaded.everything['stdlib'])} "
+        f"stdlib modules every SPI module loads, then defining {len(planned)} "
+        "empty @runtime_checkable protocols mirroring the SPI's (found by walking "
+        "the package: same names, protocol bases and type-parameter counts; "
+        + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        + "; bodies `...`, no annotations or docstrings). It adds "
+        f"{len(loaded.floor['stdlib'])} stdlib modules"
+        + (
+            ", the same as the SPI."
+            if set(loaded.floor["stdlib"]) == set(loaded.everything["stdlib"])
+            else ", NOT the same set as the SPI."
+        )
     )
     result.notes.append(
-        f"Every SPI module loads {len(everything['stdlib'])} stdlib modules and "
-        f"{len(everything['spi'])} SPI modules (omnibase namespace included). "
-        f"stdlib modules beyond those of typing: {', '.join(beyond_typing) or 'none'}."
+        "One contract: `from <domain> import <Protocol>` in a fresh interpreter, "
+        "for the example the issue names and for the first service protocol "
+        "(else the first protocol) of each domain package, found by walking "
+        "the package."
+    )
+    result.notes.append(
+        f"Every SPI module loads {len(loaded.everything['stdlib'])} stdlib modules "
+        f"and {len(loaded.everything['spi'])} SPI modules (omnibase namespace "
+        "included). stdlib modules beyond those of typing: "
+        f"{', '.join(beyond_typing) or 'none'}."
     )
     if outside:
         result.notes.append(f"NOT stdlib or SPI: {', '.join(outside)}")

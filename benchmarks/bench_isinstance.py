@@ -9,35 +9,60 @@ members as the baseline a DI container would otherwise use:
 - data protocols (properties only): a frozen dataclass, a frozen dataclass
   with ``slots=True``, a frozen pydantic model (when pydantic is installed)
   and a plain class with ``@property`` members;
-- negatives: the conforming class without its last member (in definition
-  order), and a class with no members.
+- negatives: the conforming object without the member ``isinstance``
+  checks last (it walks every other member first: the slowest negative),
+  without the member it checks first (it stops at once), and an object with
+  no members. ``isinstance`` walks ``__protocol_attrs__``, a set whose
+  order depends on the hash seed, so the missing member is chosen from that
+  order at run time: the rows measure the same thing under every seed.
 
-Each check is timed with :mod:`timeit` (the object and the class bound as
-locals; the figure includes the loop, ~10-20 ns, in every case alike), in
-short repeats taken round-robin over every check of every protocol, so that
-the load of a busy machine spreads evenly over all cases and baselines.
+Two measurements:
+
+- *ns per check*: :mod:`timeit` with ``time.process_time`` as its clock
+  (CPU time: a repeat does not grow while another process holds the core),
+  the object and the class bound as locals (the figure includes the loop,
+  ~10-20 ns, in every case alike), in short repeats taken round-robin over
+  every check of every protocol, so that a busy moment spreads evenly over
+  all cases and baselines;
+- *instructions per check* (with valgrind): a child under callgrind runs
+  every check ``n`` and ``2n`` times between marks (see
+  :mod:`benchmarks.callgrind`); the difference, less the same for an empty
+  loop, divided by ``n``, is one check with its call, without the loop.
+  The target is decided on these counts; without valgrind on the median
+  per-round ratio of the CPU times and its 95% interval.
 """
 
 import abc
 import dataclasses
 import gc
+import itertools
+import json
+import os
 import statistics
+import sys
+import time
 import timeit
 import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from benchmarks import spi
+from benchmarks import callgrind, spi
 from benchmarks.common import (
+    REPO,
     BenchmarkError,
+    Decision,
     Row,
     SectionResult,
     Settings,
     Stats,
     TargetResult,
+    child_env,
+    decide,
+    paired_decision,
     python_version,
     ratio_text,
-    verdict,
+    seeded_decision,
 )
 
 KEY = "isinstance"
@@ -56,10 +81,11 @@ CENTRAL_DATA = ("ProtocolOnexEnvelope", "EventMessage")
 
 # Case labels. Service protocols:
 POS = "isinstance +"
-NEG_MISSING = "isinstance - (last member missing)"
+NEG_MISSING = "isinstance - (1 member missing, checked last)"
+NEG_FIRST = "isinstance - (1 member missing, checked first)"
 NEG_EMPTY = "isinstance - (no members)"
 SUB_POS = "issubclass +"
-SUB_NEG = "issubclass - (last member missing)"
+SUB_NEG = "issubclass - (1 member missing)"
 ABC_POS = "ABC isinstance +"
 ABC_NEG = "ABC isinstance -"
 ABC_SUB = "ABC issubclass +"
@@ -72,6 +98,7 @@ POS_PROPERTIES = "isinstance + @property class"
 BASELINE_OF: Mapping[str, str] = {
     POS: ABC_POS,
     NEG_MISSING: ABC_NEG,
+    NEG_FIRST: ABC_NEG,
     NEG_EMPTY: ABC_NEG,
     SUB_POS: ABC_SUB,
     SUB_NEG: ABC_SUB,
@@ -83,13 +110,14 @@ BASELINE_OF: Mapping[str, str] = {
 SHORT: Mapping[str, str] = {ABC_POS: "ABC +", ABC_NEG: "ABC -", ABC_SUB: "ABC sub +"}
 """Baseline names in the table's baseline column."""
 
-SERVICE_CASES = (POS, NEG_MISSING, NEG_EMPTY, SUB_POS, SUB_NEG)
+SERVICE_CASES = (POS, NEG_MISSING, NEG_FIRST, NEG_EMPTY, SUB_POS, SUB_NEG)
 DATA_CASES = (
     POS_DATACLASS,
     POS_SLOTS,
     POS_PYDANTIC,
     POS_PROPERTIES,
     NEG_MISSING,
+    NEG_FIRST,
     NEG_EMPTY,
 )
 
@@ -103,10 +131,12 @@ class ProtocolTimings:
     Attributes:
         info: The protocol.
         cases: Case label to measurement (ns per check).
+        samples: Case label to the samples of every round (ns per check).
     """
 
     info: spi.ProtocolInfo
     cases: dict[str, Stats] = field(default_factory=dict[str, Stats])
+    samples: dict[str, list[float]] = field(default_factory=dict[str, list[float]])
 
     def ratio(self, case: str) -> float:
         """Median of ``case`` over the median of its ABC baseline."""
@@ -260,6 +290,7 @@ def _timer(check: Check) -> timeit.Timer:
     return timeit.Timer(
         f"{check.function}(obj, cls)",
         setup="obj = _obj; cls = _cls",  # locals inside timeit's loop function
+        timer=time.process_time,
         globals={"_obj": check.obj, "_cls": check.cls},
     )
 
@@ -274,7 +305,7 @@ def _loops(timer: timeit.Timer, budget: float) -> int:
 
 def time_checks(
     groups: Sequence[Sequence[Check]], settings: Settings
-) -> list[dict[str, Stats]]:
+) -> list[dict[str, list[float]]]:
     """Time checks round-robin across every group.
 
     Each round takes one repeat of every check of every group (protocol), so
@@ -287,7 +318,7 @@ def time_checks(
         settings: Repeat count and duration of one repeat.
 
     Returns:
-        Per group, nanoseconds per check by label.
+        Per group, by label, nanoseconds per check of every round.
     """
     plan: list[tuple[int, str, timeit.Timer, int]] = []
     for index, checks in enumerate(groups):
@@ -302,16 +333,43 @@ def time_checks(
     for _ in range(settings.timeit_repeats):
         for index, label, timer, loops in plan:
             samples[index][label].append(timer.timeit(loops) / loops * 1e9)
-    return [
-        {label: Stats.of(values) for label, values in group.items()}
-        for group in samples
-    ]
+    return samples
 
 
-def _checks(info: spi.ProtocolInfo) -> list[Check]:
+def check_order(info: spi.ProtocolInfo) -> tuple[str, ...]:
+    """Return the members in the order ``isinstance`` checks them.
+
+    ``typing._ProtocolMeta.__instancecheck__`` walks ``__protocol_attrs__``,
+    a set: its order depends on the hash seed, and is fixed in one process.
+
+    Args:
+        info: The protocol.
+
+    Returns:
+        Its members in that order (definition order when the interpreter
+        has no ``__protocol_attrs__``).
+    """
+    isinstance(object(), info.cls)  # computes __protocol_attrs__ where lazy
+    declared: object = getattr(info.cls, "__protocol_attrs__", None)
+    if isinstance(declared, set | frozenset):
+        names = cast("Iterable[object]", declared)
+        order = [str(name) for name in names]
+        if set(order) == set(info.members):
+            return tuple(order)
+    return info.members
+
+
+def _without(members: Sequence[str], name: str) -> list[str]:
+    return [m for m in members if m != name]
+
+
+def make_checks(info: spi.ProtocolInfo, *, pydantic: bool = True) -> list[Check]:
+    """Return the checks of ``info`` and their baselines (see the module)."""
     proto = info.cls
     empty: object = type(f"{info.name}Empty", (), {})()
     abc_base, abc_impl = abc_pair(info)
+    order = check_order(info)
+    last, first = _without(info.members, order[-1]), _without(info.members, order[0])
     checks = [
         Check(ABC_POS, "isinstance", abc_impl(), abc_base, True),
         Check(ABC_NEG, "isinstance", empty, abc_base, False),
@@ -319,11 +377,12 @@ def _checks(info: spi.ProtocolInfo) -> list[Check]:
     ]
     if info.kind == "service":
         full = service_class(info, info.members)
-        partial = service_class(info, info.members[:-1])
+        partial = service_class(info, last)
         return [
             *checks,
             Check(POS, "isinstance", full(), proto, True),
             Check(NEG_MISSING, "isinstance", partial(), proto, False),
+            Check(NEG_FIRST, "isinstance", service_class(info, first)(), proto, False),
             Check(ABC_SUB, "issubclass", abc_impl, abc_base, True),
             Check(SUB_POS, "issubclass", full, proto, True),
             Check(SUB_NEG, "issubclass", partial, proto, False),
@@ -344,15 +403,10 @@ def _checks(info: spi.ProtocolInfo) -> list[Check]:
             True,
         ),
         Check(POS_PROPERTIES, "isinstance", property_class(info)(), proto, True),
-        Check(
-            NEG_MISSING,
-            "isinstance",
-            dataclass_instance(info, info.members[:-1]),
-            proto,
-            False,
-        ),
+        Check(NEG_MISSING, "isinstance", dataclass_instance(info, last), proto, False),
+        Check(NEG_FIRST, "isinstance", dataclass_instance(info, first), proto, False),
     ]
-    model = pydantic_instance(info)
+    model = pydantic_instance(info) if pydantic else None
     if model is not None:
         checks.append(Check(POS_PYDANTIC, "isinstance", model, proto, True))
     return checks
@@ -386,11 +440,149 @@ def measure_protocols(
     Raises:
         BenchmarkError: A generated object did not give the expected answer.
     """
-    groups = [_checks(info) for info in infos]
+    groups = [make_checks(info) for info in infos]
     for info, checks in zip(infos, groups, strict=True):
         _verify(info, checks)
     timed = time_checks(groups, settings)
-    return [ProtocolTimings(i, t) for i, t in zip(infos, timed, strict=True)]
+    return [
+        ProtocolTimings(i, {k: Stats.of(v) for k, v in t.items()}, t)
+        for i, t in zip(infos, timed, strict=True)
+    ]
+
+
+# -- instruction counts (callgrind) -----------------------------------------
+
+_LOOP = """\
+def loop(obj, cls, n):
+    for _ in repeat(None, n):
+        {call}
+"""
+
+EMPTY_LOOP = "(empty loop)"
+
+COUNTED = frozenset({ABC_POS, POS, POS_SLOTS, POS_PROPERTIES})
+"""Checks counted under callgrind: the target's and the other cached positives.
+
+The negatives and the uncached positives (plain frozen dataclasses) cost
+25k-250k instructions each; they are timed (ns rows), not counted, which
+keeps the callgrind run short.
+"""
+
+WARM_UP = 64
+"""Checks run before counting: fills the caches, lets the interpreter specialise."""
+
+
+def _loop_function(call: str) -> Callable[[object, object, int], None]:
+    namespace: dict[str, object] = {"repeat": itertools.repeat}
+    # A fresh code object per check: each loop keeps its own specialisation.
+    exec(_LOOP.format(call=call), namespace)
+    function = namespace["loop"]
+    if not callable(function):
+        raise BenchmarkError("the generated loop is not callable")
+    return function  # pyright: ignore[reportReturnType]
+
+
+def instruction_worker(loops: int) -> None:
+    """Run every check between callgrind marks; print the phase labels.
+
+    Run by :func:`count_instructions` in a child under callgrind. Each check
+    of :data:`COUNTED` runs ``loops`` then ``2 * loops`` times, each run
+    followed by a mark; an empty loop does the same last. Prints JSON:
+    ``loops`` and the ``[protocol, label]`` of each check, in phase order.
+
+    Args:
+        loops: Checks per first phase.
+    """
+    infos = spi.protocols()
+    plan: list[tuple[str, str, Callable[[object, object, int], None], Check]] = []
+    for info in infos:
+        checks = make_checks(info, pydantic=False)
+        _verify(info, checks)
+        for check in checks:
+            if check.label not in COUNTED:
+                continue
+            function = _loop_function(f"{check.function}(obj, cls)")
+            plan.append((info.name, check.label, function, check))
+    empty = _loop_function("pass")
+    plan.append((EMPTY_LOOP, EMPTY_LOOP, empty, Check("", "", None, object, True)))
+    for _name, _label, function, check in plan:
+        function(check.obj, check.cls, WARM_UP)
+    gc.collect()
+    gc.disable()
+    os.getppid()
+    for _name, _label, function, check in plan:
+        function(check.obj, check.cls, loops)
+        os.getppid()
+        function(check.obj, check.cls, 2 * loops)
+        os.getppid()
+    gc.enable()
+    labels = [[name, label] for name, label, _function, _check in plan]
+    print(json.dumps({"loops": loops, "labels": labels}))
+
+
+type Counts = dict[tuple[str, str], dict[int, float]]
+"""Instructions per check by (protocol, case) and hash seed."""
+
+
+def count_instructions(settings: Settings) -> Counts:
+    """Count instructions per check of every check, once per hash seed.
+
+    Args:
+        settings: Seeds and loop count.
+
+    Returns:
+        Instructions per check, the empty loop subtracted.
+
+    Raises:
+        BenchmarkError: callgrind failed or the phases do not match.
+    """
+    paths = [str(REPO), str(REPO / "src"), os.environ.get("PYTHONPATH", "")]
+    env = child_env({"PYTHONPATH": os.pathsep.join(p for p in paths if p)})
+    loops = settings.instruction_loops
+    code = (
+        "from benchmarks.bench_isinstance import instruction_worker\n"
+        f"instruction_worker({loops})\n"
+    )
+    jobs = [
+        callgrind.Job(KEY, sys.executable, code, env, seed) for seed in settings.seeds
+    ]
+    counts: Counts = {}
+    for (_key, seed), phases in _run_worker(jobs).items():
+        labels, per_loop = phases
+        empty = per_loop[(EMPTY_LOOP, EMPTY_LOOP)]
+        for pair in labels:
+            if pair[0] == EMPTY_LOOP:
+                continue
+            counts.setdefault(pair, {})[seed] = per_loop[pair] - empty
+    return counts
+
+
+def _run_worker(
+    jobs: Sequence[callgrind.Job],
+) -> dict[tuple[str, int], tuple[list[tuple[str, str]], dict[tuple[str, str], float]]]:
+    results: dict[
+        tuple[str, int], tuple[list[tuple[str, str]], dict[tuple[str, str], float]]
+    ] = {}
+    for key, counted in callgrind.run_jobs(jobs).items():
+        phases = counted.phases
+        try:
+            document = json.loads(counted.stdout.strip().splitlines()[-1])
+            loops = int(document["loops"])
+            labels = [(str(a), str(b)) for a, b in document["labels"]]
+        except (IndexError, KeyError, TypeError, ValueError) as exc:
+            raise BenchmarkError(
+                f"the isinstance worker printed no labels: {exc}"
+            ) from exc
+        if len(phases) != 2 * len(labels):
+            raise BenchmarkError(
+                f"{len(phases)} callgrind phases for {len(labels)} checks"
+            )
+        per_loop = {
+            pair: (phases[2 * i + 1] - phases[2 * i]) / loops
+            for i, pair in enumerate(labels)
+        }
+        results[key] = (labels, per_loop)
+    return results
 
 
 def _issubclass_raises(proto: type) -> bool:
@@ -465,45 +657,143 @@ def _floor_row(settings: Settings) -> Row:
     plain = type("Plain", (), {})
     label = "floor: isinstance(obj, its own plain class)"
     check = Check(label, "isinstance", plain(), plain, True)
-    return Row(KEY, label, time_checks([[check]], settings)[0][label], "ns")
+    samples = time_checks([[check]], settings)[0][label]
+    return Row(KEY, label, Stats.of(samples), "ns")
 
 
-def _positive_target(services: Sequence[ProtocolTimings]) -> tuple[Row, TargetResult]:
-    worst = max(services, key=lambda t: t.ratio(POS))
-    best = min(services, key=lambda t: t.ratio(POS))
-    ratio = worst.ratio(POS)
-    met = ratio <= POSITIVE_TARGET
-    median_ratio = statistics.median(t.ratio(POS) for t in services)
+def _instruction_rows(
+    counts: Counts, services: Sequence[ProtocolTimings], data: Sequence[ProtocolTimings]
+) -> list[Row]:
+    """Aggregates of instructions per check over each kind of protocol."""
+    rows: list[Row] = []
+    for group, cases in ((services, SERVICE_CASES), (data, DATA_CASES)):
+        if not group:
+            continue
+        label = f"instructions: {len(group)} {group[0].info.kind} protocols"
+        names = [t.info.name for t in group]
+        medians: dict[str, list[float]] = {}
+        for case in (ABC_POS, ABC_NEG, *cases):
+            values = [
+                statistics.median(counts[(n, case)].values())
+                for n in names
+                if (n, case) in counts
+            ]
+            if values:
+                medians[case] = values
+        for case in (ABC_POS, ABC_NEG):
+            if case in medians:
+                rows.append(
+                    Row(KEY, f"{label}: {case}", Stats.of(medians[case]), "instr")
+                )
+        for case in cases:
+            if case not in medians or BASELINE_OF[case] not in medians:
+                continue
+            base = BASELINE_OF[case]
+            ratios = [
+                statistics.median(counts[(n, case)].values())
+                / statistics.median(counts[(n, base)].values())
+                for n in names
+                if (n, case) in counts
+            ]
+            rows.append(
+                Row(
+                    KEY,
+                    f"{label}: {case}",
+                    Stats.of(medians[case]),
+                    "instr",
+                    f"{SHORT[base]} {statistics.median(medians[base]):.0f}",
+                    statistics.median(ratios),
+                )
+            )
+    return rows
+
+
+def _service_decisions(
+    services: Sequence[ProtocolTimings], counts: Counts, rounds: int
+) -> dict[str, Decision]:
+    """The decision on ``isinstance +`` against ``ABC +``, per protocol."""
+    decisions: dict[str, Decision] = {}
+    for timings in services:
+        name = timings.info.name
+        if counts:
+            decisions[name] = seeded_decision(
+                counts[(name, POS)],
+                counts[(name, ABC_POS)],
+                "instructions per check",
+            )
+        else:
+            decisions[name] = paired_decision(
+                timings.samples[POS],
+                timings.samples[ABC_POS],
+                f"CPU time per check, {rounds} interleaved rounds",
+            )
+    return decisions
+
+
+def _positive_target(
+    services: Sequence[ProtocolTimings], counts: Counts, settings: Settings
+) -> tuple[Row, TargetResult]:
+    decisions = _service_decisions(services, counts, settings.timeit_repeats)
+    worst = max(services, key=lambda t: decisions[t.info.name].ratio)
+    best = min(services, key=lambda t: decisions[t.info.name].ratio)
+    chosen = decisions[worst.info.name]
+    # The worst of several ratios: its interval runs from the largest lower
+    # end to the largest upper end.
+    combined = Decision(
+        chosen.ratio,
+        max(d.low for d in decisions.values()),
+        max(d.high for d in decisions.values()),
+        chosen.method,
+    )
+    outcome = decide(combined, POSITIVE_TARGET)
+    median_ratio = statistics.median(d.ratio for d in decisions.values())
     members = sorted(len(t.info.members) for t in services)
-    row = Row(
-        KEY,
-        f"worst: {worst.info.name} ({len(worst.info.members)}): {POS}",
-        worst.cases[POS],
-        "ns",
-        f"{SHORT[ABC_POS]} {worst.cases[ABC_POS].median:.0f}",
-        ratio,
-        f"<= {POSITIVE_TARGET:.1f}x ABC (3.12+)",
-        verdict(met),
+    name = worst.info.name
+    if counts:
+        stats = Stats.of(counts[(name, POS)].values())
+        base = statistics.median(counts[(name, ABC_POS)].values())
+        row = Row(
+            KEY,
+            f"instructions: worst: {name} ({len(worst.info.members)}): {POS}",
+            stats,
+            "instr",
+            f"{SHORT[ABC_POS]} {base:.0f}",
+        )
+    else:
+        row = Row(
+            KEY,
+            f"worst: {name} ({len(worst.info.members)}): {POS}",
+            worst.cases[POS],
+            "ns",
+            f"{SHORT[ABC_POS]} {worst.cases[ABC_POS].median:.0f}",
+        )
+    row = dataclasses.replace(
+        row,
+        ratio=combined.ratio,
+        target=f"<= {POSITIVE_TARGET:.1f}x ABC (3.12+)",
+        verdict=outcome,
     )
     limit = (
         f"Positive checks are cached by the ABC machinery (all {len(services)} "
         f"service protocols, {members[0]}-{members[-1]} methods, cost about the same: "
-        f"best {best.info.name} {ratio_text(best.ratio(POS))}). What is left is "
-        "typing._ProtocolMeta.__instancecheck__, pure-Python code that runs "
-        "before the C-level ABC cache lookup on every call; it does not depend on "
-        "the SPI's protocols (member count, async-ness). Nothing in the SPI can "
-        "lower it without a custom metaclass; DI containers that check in a hot "
-        "path can cache the answer per concrete type."
+        f"best {best.info.name} {ratio_text(decisions[best.info.name].ratio)}). "
+        "What is left is typing._ProtocolMeta.__instancecheck__, pure-Python code "
+        "that runs before the C-level ABC cache lookup on every call; it does not "
+        "depend on the SPI's protocols (member count, async-ness). Nothing in the "
+        "SPI can lower it without a custom metaclass; DI containers that check in "
+        "a hot path can cache the answer per concrete type."
     )
     target = TargetResult(
         f"positive isinstance on service protocols within {POSITIVE_TARGET:.0f}x of "
         "an ABC check (3.12+)",
-        f"worst {ratio_text(ratio)} ({worst.info.name}), median "
+        f"worst {ratio_text(chosen.ratio)} ({name}), median "
         f"{ratio_text(median_ratio)} over {len(services)} service protocols "
         f"(Python {python_version()})",
-        ratio,
-        met,
+        combined.ratio,
+        outcome,
         limit,
+        combined.method
+        + f"; the verdict needs every one of the {len(services)} protocols",
     )
     return row, target
 
@@ -512,14 +802,16 @@ def run(settings: Settings) -> SectionResult:
     """Run the section.
 
     Args:
-        settings: Timing settings.
+        settings: Timing settings and the method that decides the target.
 
     Returns:
         Rows for the central protocols one by one, aggregates over all
-        service and all data protocols, the floor, and the target verdict.
+        service and all data protocols (ns, and instructions with valgrind),
+        the floor, and the target verdict.
     """
     result = SectionResult(KEY, TITLE, python_version())
     infos = spi.protocols()
+    counts = count_instructions(settings) if settings.method == "instructions" else {}
     gc.collect()
     timings = measure_protocols(infos, settings)
     services = [t for t in timings if t.info.kind == "service"]
@@ -536,11 +828,12 @@ def run(settings: Settings) -> SectionResult:
         _aggregate_rows(services, f"{len(services)} service protocols", SERVICE_CASES)
     )
     result.rows.extend(_aggregate_rows(data, f"{len(data)} data protocols", DATA_CASES))
+    result.rows.extend(_instruction_rows(counts, services, data))
     if services:
-        row, target = _positive_target(services)
+        row, target = _positive_target(services, counts, settings)
         result.rows.append(row)
         result.targets.append(target)
-    _notes(result, services, data)
+    _notes(result, services, data, settings, counts)
     return result
 
 
@@ -548,6 +841,8 @@ def _notes(
     result: SectionResult,
     services: Sequence[ProtocolTimings],
     data: Sequence[ProtocolTimings],
+    settings: Settings,
+    counts: Counts,
 ) -> None:
     raising = sum(_issubclass_raises(t.info.cls) for t in data)
     result.notes.append(
@@ -555,15 +850,44 @@ def _notes(
         "protocols (properties only), found by walking omnibase.protocols. "
         "Baseline: an abc.ABC with the same number of abstract members and a "
         "conforming subclass (ABC + / ABC - / ABC sub +: its positive and negative "
-        "isinstance and positive issubclass). Figures include the timeit loop "
-        "(~10-20 ns) in every case alike. Rows named 'N service/data protocols' "
-        "give median, min and max over the protocols' medians, and the median of "
-        "the protocols' own ratios; (N) after a protocol is its member count."
+        "isinstance and positive issubclass). Rows named 'N service/data "
+        "protocols' give median, min and max over the protocols' medians, and the "
+        "median of the protocols' own ratios; (N) after a protocol is its member "
+        "count."
+    )
+    result.notes.append(
+        "ns: CPU time per check (timeit with time.process_time), the loop "
+        f"(~10-20 ns) included in every case alike; {settings.timeit_repeats} "
+        "rounds over every check of every protocol."
+    )
+    if counts:
+        result.notes.append(
+            "instructions: per check with its call, without the loop, counted by "
+            f"callgrind after {WARM_UP} warm-up checks ({settings.instruction_loops} "
+            f"and {2 * settings.instruction_loops} checks between marks, the "
+            f"difference less an empty loop's), under {len(settings.seeds)} hash "
+            "seed(s). Counted: the ABC baseline and the cached positive checks "
+            "(the target's); negatives and uncached positives are timed only. "
+            "The target is decided on these counts."
+        )
+    else:
+        result.notes.append(
+            f"instructions: not counted ({settings.method_note}); the target is "
+            "decided on the CPU times."
+        )
+    result.notes.append(
+        "Negative checks: isinstance walks the protocol's __protocol_attrs__ (a "
+        "set, in hash-seed order) and stops at the first missing member. The "
+        "missing member is picked from that order in the same process: 'checked "
+        "last' walks every other member first (the slowest negative), 'checked "
+        "first' stops at once, so each row measures the same thing under every "
+        "hash seed. A non-method member found on the instance only (a plain "
+        "dataclass field) costs an inspect.getattr_static call per member."
     )
     result.notes.append(
         f"issubclass() raises TypeError on {raising} of {len(data)} data "
-        "protocols (non-method members; expected, DESIGN rule 2) and works on "
-        "every service protocol."
+        "protocols (data contracts declare read-only properties, which are "
+        "non-method members; expected) and works on every service protocol."
     )
     result.notes.append(
         "Caching (3.12+): a positive protocol isinstance is cached per class by "

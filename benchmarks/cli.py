@@ -17,13 +17,16 @@ from pathlib import Path
 from benchmarks import (
     bench_import,
     bench_isinstance,
+    bench_kit,
     bench_typecheck,
     bench_validator,
+    callgrind,
     report,
 )
 from benchmarks.common import (
     REPO,
     BenchmarkError,
+    Method,
     Row,
     SectionResult,
     Settings,
@@ -38,6 +41,7 @@ SECTIONS: Mapping[str, tuple[str, Runner]] = {
     bench_isinstance.KEY: (bench_isinstance.TITLE, bench_isinstance.run),
     bench_typecheck.KEY: (bench_typecheck.TITLE, bench_typecheck.run),
     bench_validator.KEY: (bench_validator.TITLE, bench_validator.run),
+    bench_kit.KEY: (bench_kit.TITLE, bench_kit.run),
 }
 """Every section, in the order they run and print."""
 
@@ -97,11 +101,60 @@ def parser() -> argparse.ArgumentParser:
         "(repeatable; it needs only the standard library)",
     )
     parse.add_argument(
+        "--method",
+        choices=("auto", "instructions", "timing"),
+        default="auto",
+        help="how targets are decided: instruction counts (callgrind) or CPU "
+        "time of interleaved rounds; auto: instructions when valgrind is "
+        "installed, except in quick mode (default: auto)",
+    )
+    parse.add_argument("--method-note", default="", help=argparse.SUPPRESS)
+    parse.add_argument(
         "--json",
         action="store_true",
         help="print the results as JSON instead of the table",
     )
     return parse
+
+
+def resolve_method(requested: str, quick: bool, note: str = "") -> tuple[Method, str]:
+    """Return the method that decides the targets, and why.
+
+    Args:
+        requested: ``auto``, ``instructions`` or ``timing``.
+        quick: Quick mode (auto means timing there: callgrind is slow).
+        note: A reason given by the caller (``--method-note``).
+
+    Returns:
+        The method and a note saying why it was chosen.
+
+    Raises:
+        BenchmarkError: ``instructions`` was asked for and valgrind is missing.
+    """
+    missing = callgrind.unavailable()
+    if requested == "instructions":
+        if missing is not None:
+            raise BenchmarkError(f"--method instructions: {missing}")
+        return "instructions", note or "--method instructions"
+    if requested == "timing":
+        return "timing", note or "--method timing"
+    if missing is not None:
+        return "timing", missing
+    if quick:
+        return "timing", "quick mode"
+    return "instructions", "valgrind is installed"
+
+
+def method_summary(settings: Settings) -> str:
+    """Describe the method for the report header."""
+    if settings.method == "instructions":
+        return (
+            "callgrind instruction counts (hash seeds "
+            + ", ".join(str(s) for s in settings.seeds)
+            + ") for the import and isinstance targets; CPU time of interleaved "
+            "rounds for the others"
+        )
+    return f"CPU time of interleaved rounds ({settings.method_note})"
 
 
 def _failed(key: str, python: str, error: BenchmarkError) -> SectionResult:
@@ -156,6 +209,7 @@ def run_elsewhere(
         Its results, or one failed section when it could not run.
     """
     argv = [python, "-m", "benchmarks", "--json", "--only", ",".join(keys)]
+    argv += ["--method", settings.method, "--method-note", settings.method_note]
     if settings.quick:
         argv.append("--quick")
     paths = [str(REPO / "src"), os.environ.get("PYTHONPATH", "")]
@@ -175,8 +229,21 @@ def run_elsewhere(
             error if isinstance(error, BenchmarkError) else BenchmarkError(str(error))
         )
         return [_failed(keys[0], python, failure)]
+    return relabel(results)
+
+
+def relabel(sections: Sequence[SectionResult]) -> list[SectionResult]:
+    """Label another interpreter's rows and targets with its version.
+
+    Args:
+        sections: Results of a ``--python`` interpreter.
+
+    Returns:
+        Copies whose rows' section reads ``import@3.13.0`` and whose
+        targets start with ``[Python 3.13.0]``.
+    """
     relabelled: list[SectionResult] = []
-    for section in results:
+    for section in sections:
         rows = [
             replace(r, section=f"{r.section}@{section.python}") for r in section.rows
         ]
@@ -204,7 +271,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     write: bool = args.write or output is not None
     extra: list[str] = args.python
     as_json: bool = args.json
-    settings = Settings(quick=quick)
+    try:
+        method, note = resolve_method(args.method, quick, args.method_note)
+    except BenchmarkError as error:
+        print(f"python -m benchmarks: {error}", file=sys.stderr)
+        return 2
+    settings = Settings(quick=quick, method=method, method_note=note)
+    print(f"[benchmarks] method: {method_summary(settings)}", file=sys.stderr)
     started = time.perf_counter()
     sections = run_sections(keys, settings)
     elsewhere = [k for k in keys if k in PER_INTERPRETER]
@@ -219,14 +292,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Interpreter paths are shown by name: the report must not name this machine.
     shown = [Path(a).name if Path(a).is_absolute() else a for a in given]
     command = shlex.join(["python", "-m", "benchmarks", *shown])
+    summary = method_summary(settings)
     if as_json:
         print(report.to_json(machine, sections))
     else:
-        print(report.text_report(machine, sections, command, seconds), end="")
+        print(report.text_report(machine, sections, command, seconds, summary), end="")
     if write:
         path = output if output is not None else DEFAULT_OUTPUT
         report.write_markdown(
-            path, report.markdown_report(machine, sections, command, seconds)
+            path, report.markdown_report(machine, sections, command, seconds, summary)
         )
         print(f"[benchmarks] wrote {path}", file=sys.stderr)
     failed = any(r.case.startswith("FAILED") for s in sections for r in s.rows)

@@ -7,11 +7,12 @@ dataclasses, with assignments that make the checker verify conformance.
 It is a benchmark input, not a usable bus: subscriptions deliver nothing.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
-from omnibase.protocols.event_bus import ProtocolEventBus
+from omnibase.protocols.event_bus import ProtocolEventBus, ProtocolRebalanceListener
 from omnibase.protocols.types import (
     EventMessage,
     EventMetadata,
@@ -36,12 +37,17 @@ class Metadata:
 
     event_type: str
     source: str
-    event_id: UUID = field(default_factory=uuid4)
+    event_id: str = field(default_factory=lambda: str(uuid4()))
     occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     correlation_id: UUID | None = None
-    causation_id: UUID | None = None
+    causation_id: str | None = None
     content_type: str | None = "application/json"
     trace_parent: str | None = None
+    trace_state: str | None = None
+    subject: str | None = None
+    data_schema: str | None = None
+    spec_version: str = "1.0"
+    extensions: Mapping[str, str] = field(default_factory=dict[str, str])
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +114,8 @@ class InMemoryEventBus:
         offset_reset: OffsetReset = "latest",
         retry_policy: ProtocolRetryPolicy | None = None,
         dead_letter_topic: str | None = None,
+        event_types: Sequence[str] | None = None,
+        rebalance_listener: ProtocolRebalanceListener | None = None,
     ) -> ProtocolUnsubscribe:
         return _Unsubscribe()
 
@@ -115,7 +123,7 @@ class InMemoryEventBus:
         status: HealthStatus = "critical" if self._closed else "passing"
         return Health(status, datetime.now(UTC))
 
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         self._closed = True
 
 

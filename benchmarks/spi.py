@@ -99,7 +99,15 @@ def _is_protocol_class(value: object) -> bool:
     return isinstance(value, type) and getattr(value, "_is_protocol", False) is True
 
 
-def _declared_names(base: type) -> list[str]:
+def declared_members(base: type) -> list[str]:
+    """Return the members a protocol class declares in its own body, in order.
+
+    Args:
+        base: A protocol class (one class of an MRO).
+
+    Returns:
+        Names defined or annotated in its body that are protocol members.
+    """
     names = list(vars(base))
     annotations = inspect.get_annotations(base)
     names.extend(name for name in annotations if name not in names)
@@ -125,7 +133,7 @@ def protocol_members(proto: type) -> tuple[str, ...]:
     for base in reversed(proto.__mro__[:-1]):  # without ``object``
         if base is Protocol or base is Generic:
             continue
-        ordered.extend(n for n in _declared_names(base) if n not in ordered)
+        ordered.extend(n for n in declared_members(base) if n not in ordered)
     declared: object = getattr(proto, "__protocol_attrs__", None)
     if isinstance(declared, set | frozenset):
         expected = {str(name) for name in cast("Iterable[object]", declared)}

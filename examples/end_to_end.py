@@ -36,7 +36,7 @@ prints the same data.
 import asyncio
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -61,7 +61,7 @@ from omnibase.protocols.core import ProtocolWorkflowReducer
 from omnibase.protocols.errors import (
     ConcurrencyConflictError,
     InvalidInputError,
-    UnavailableError,
+    OutcomeUnknownError,
 )
 from omnibase.protocols.event_bus import ProtocolEventBus
 from omnibase.protocols.types import (
@@ -205,7 +205,7 @@ class ContractChecks:
     snapshot_at_or_before_6: int | None
     snapshot_plus_replay_equals_fold: bool
     replayed: tuple[int, ...]
-    non_idempotent_error: UnavailableError
+    non_idempotent_error: OutcomeUnknownError
     non_idempotent_calls: tuple[ToolCall, ...]
 
 
@@ -258,7 +258,9 @@ class _Demo:
         return calls
 
     async def stream(self, instance_id: UUID) -> tuple[ProtocolWorkflowEvent, ...]:
-        replay = self.services.workflow_bus.replay_events(WORKFLOW_TYPE, instance_id)
+        replay = await self.services.workflow_bus.replay_events(
+            WORKFLOW_TYPE, instance_id
+        )
         return tuple([event async for event in replay])
 
     def fold(
@@ -364,7 +366,7 @@ async def _register_subsystems(demo: _Demo, api_key: SecretValue) -> None:
         )
         registration_id = await mcp.register_subsystem(metadata, TOOLS, api_key)
         before = (await mcp.get_subsystem(registration_id)).health.status
-        await mcp.heartbeat(registration_id, note="serving")
+        await mcp.heartbeat(registration_id, api_key, note="serving")
         after = (await mcp.get_subsystem(registration_id)).health.status
         demo.out(
             f"  {name:<19} registered as {short(registration_id)}, {len(TOOLS)} tools,"
@@ -407,7 +409,7 @@ async def _fulfil_order(demo: _Demo) -> tuple[WorkflowRun, ConcurrencyFacts]:
         ),
     )
     snapshots = [runner.state.sequence_number]
-    await persistence.save_snapshot(replace(runner.state, taken_at=demo.clock()))
+    await persistence.save_snapshot(runner.state)  # taken_at: its last event (WSN-3)
 
     # A second writer loads the stream (snapshot + replay) and starts it first.
     rival = await WorkflowRunner.load(
@@ -421,8 +423,8 @@ async def _fulfil_order(demo: _Demo) -> tuple[WorkflowRun, ConcurrencyFacts]:
         conflict = error
     caught_up = await runner.catch_up()
     out(
-        f"  replica-1's append expected last sequence {conflict.expected_sequence}, "
-        f"found {conflict.actual_sequence}: ConcurrencyConflictError (WP-2)"
+        f"  replica-1's append expected last sequence {conflict.expected}, "
+        f"found {conflict.actual}: ConcurrencyConflictError (WP-2)"
     )
     out(
         f"  replica-1 retries: it folds the {caught_up} new event, sees "
@@ -430,7 +432,7 @@ async def _fulfil_order(demo: _Demo) -> tuple[WorkflowRun, ConcurrencyFacts]:
         f"{runner.state.sequence_number + 1} instead"
     )
 
-    demo.proxy.fail_transport(PRIMARY, "lookup_customer")
+    demo.proxy.fail_transport(PRIMARY, "lookup_customer", after_sending=True)
     lookup_done, lookup_result = await run_task(
         runner,
         services.mcp,
@@ -455,7 +457,7 @@ async def _fulfil_order(demo: _Demo) -> tuple[WorkflowRun, ConcurrencyFacts]:
         f" returned {reappended}, stored nothing (WP-4)"
     )
     snapshots.append(runner.state.sequence_number)
-    await persistence.save_snapshot(replace(runner.state, taken_at=demo.clock()))
+    await persistence.save_snapshot(runner.state)
 
     reserve_done, reserve_result = await run_task(
         runner,
@@ -518,7 +520,7 @@ async def _compensate_order(demo: _Demo) -> WorkflowRun:
             break
     done, undone = await compensate(runner, services.mcp, cause, demo.ids)
     out(
-        "  compensated in reverse completion order: "
+        "  compensated in reverse dependency order: "
         + ", ".join(f"{r.tool_name} on {r.subsystem_name}" for r in undone)
         + f" -> {done.event_type} (WF-6)"
     )
@@ -554,27 +556,30 @@ async def _check_contracts(demo: _Demo, fulfilled: WorkflowRun) -> ContractCheck
         f"; snapshot {latest.sequence_number} + replay of {len(after)} events == fold "
         f"of all {len(fulfilled.events)}: {equal} (WP-6, WSN-1)"
     )
-    replay = services.workflow_bus.replay_events(
-        WORKFLOW_TYPE, instance_id, from_sequence=3, to_sequence=5
+    replay = await services.workflow_bus.replay_events(
+        workflow_type=WORKFLOW_TYPE,
+        instance_id=instance_id,
+        from_sequence=3,
+        to_sequence=5,
     )
     replayed = tuple([event.sequence_number async for event in replay])
     out(
         f"  replay_events(A, from 3 to 5) -> {list(replayed)}: bounds inclusive (WEB-4)"
     )
 
-    demo.proxy.fail_transport(PRIMARY, "charge_payment")
+    demo.proxy.fail_transport(PRIMARY, "charge_payment", after_sending=True)
     arguments: JsonObject = {"order_id": "o-1003", "amount_cents": 1200}
     try:
         await services.mcp.execute_tool(
             "charge_payment", arguments, demo.ids(), preferred_subsystem=PRIMARY
         )
         raise AssertionError("a non-idempotent call was failed over")
-    except UnavailableError as error:
+    except OutcomeUnknownError as error:
         non_idempotent_error = error
     calls = demo.new_calls()
     out(
-        f"  charge_payment while {PRIMARY} is unreachable: UnavailableError after "
-        f"{len(calls)} call, no failover (MCR-7)"
+        f"  charge_payment lost its connection to {PRIMARY} after sending: "
+        f"OutcomeUnknownError after {len(calls)} call, no failover (MCR-7)"
     )
     return ContractChecks(
         snapshot_at_or_before_6=early.sequence_number if early else None,
@@ -682,8 +687,8 @@ async def run_demo(*, out: Output = print, seed: int = 2024) -> DemoReport:
     for unsubscribe in unsubscribes:
         await unsubscribe()
         await unsubscribe()  # a no-op (SUB-2)
-    await services.event_bus.close()
-    await services.event_bus.close()  # idempotent (EB-6)
+    await services.event_bus.aclose()
+    await services.event_bus.aclose()  # idempotent (LC-2)
     health = await services.event_bus.health_check()
     out(
         "  every unsubscribe called twice, no error (SUB-2); bus closed twice, "

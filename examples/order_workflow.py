@@ -25,6 +25,7 @@ from uuid import UUID
 from omnibase.protocols.container import ProtocolServiceRegistry
 from omnibase.protocols.core import ProtocolWorkflowReducer
 from omnibase.protocols.errors import (
+    OutcomeUnknownError,
     UnavailableError,
 )
 from omnibase.protocols.event_bus import ProtocolEventBus
@@ -64,6 +65,7 @@ from omnibase.spi_conformance.reference.values import (
     ToolDefinition,
     WorkflowEvent,
     WorkflowSnapshot,
+    workflow_snapshot_of,
 )
 
 __all__ = [
@@ -358,10 +360,14 @@ class WorkflowRunner:
         Returns:
             A runner that knows the whole stream.
         """
-        snapshot = await services.persistence.load_snapshot(WORKFLOW_TYPE, instance_id)
-        if not isinstance(snapshot, WorkflowSnapshot):  # none, or a foreign type
-            snapshot = services.reducer.initial_state(WORKFLOW_TYPE, instance_id)
-        runner = cls(services, snapshot, clock=clock, ids=ids)
+        initial = services.reducer.initial_state(WORKFLOW_TYPE, instance_id)
+        snapshot = await services.persistence.load_snapshot(
+            WORKFLOW_TYPE,
+            instance_id,
+            schema_version=initial.schema_version,  # this reducer's only (WSN-2)
+        )
+        state = initial if snapshot is None else workflow_snapshot_of(snapshot)
+        runner = cls(services, state, clock=clock, ids=ids)
         await runner.catch_up()
         return runner
 
@@ -388,6 +394,8 @@ class WorkflowRunner:
     ) -> WorkflowEvent:
         """Append ``workflow.created``, caused by the start request (WF-2, WEV-3).
 
+        The workflow is granted the ``mcp`` capability its tasks need (WCX-2).
+
         Args:
             request_id: Id of the request that starts the workflow.
             correlation_id: Correlation id of that request (WEV-4).
@@ -397,7 +405,11 @@ class WorkflowRunner:
             The event.
         """
         return await self._append(
-            "workflow.created", request_id, (correlation_id,), None, data
+            "workflow.created",
+            request_id,
+            (correlation_id,),
+            None,
+            {"capabilities": ["mcp"], **data},
         )
 
     async def follow(
@@ -515,7 +527,7 @@ async def run_task(
         result = await mcp.execute_tool(
             task.task_type, dict(task.inputs), request, preferred_subsystem=PRIMARY
         )
-    except UnavailableError as error:
+    except (UnavailableError, OutcomeUnknownError) as error:
         failed = await runner.follow(
             started, "task.failed", task_id=task.task_id, data={"error": str(error)}
         )
@@ -540,6 +552,10 @@ async def compensate(
     ids: IdFactory,
 ) -> tuple[WorkflowEvent, list[ProtocolMCPToolResult]]:
     """Undo the completed tasks in reverse completion order (WF-6).
+
+    Reverse completion order is one reverse dependency order (a task completes
+    after the tasks it depends on), so the reducer accepts it; tasks with
+    nothing to undo are skipped.
 
     Args:
         runner: The workflow's writer.

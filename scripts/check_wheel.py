@@ -70,18 +70,29 @@ def shipped_sources() -> set[str]:
     return expected
 
 
+EXTRA_MODULES: tuple[str, ...] = (
+    "omnibase.spi_conformance.suites",
+    "omnibase.spi_conformance.pytest_plugin",
+)
+"""Modules that need the ``conformance`` extra (pytest): not imported by the
+stdlib-only probe."""
+
+
 def public_modules() -> list[str]:
-    """Return the dotted names of every shipped module.
+    """Return the dotted names of every shipped module the stdlib alone imports.
 
     Returns:
-        Module names, packages included, sorted.
+        Module names, packages included, sorted; the modules of
+        [`EXTRA_MODULES`][] are left out.
     """
     names: list[str] = []
     for archive_path in shipped_sources():
         if not archive_path.endswith(".py"):
             continue
         module = archive_path.removesuffix(".py").replace("/", ".")
-        names.append(module.removesuffix(".__init__"))
+        name = module.removesuffix(".__init__")
+        if not name.startswith(EXTRA_MODULES):
+            names.append(name)
     return sorted(names)
 
 

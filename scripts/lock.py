@@ -17,25 +17,40 @@ Run it from the repository root with the project's virtual environment
 (``.venv/bin/python scripts/lock.py``), which holds Poetry and its export
 plugin. ``--check`` only verifies that the lock and the exported files are
 current and exits 1 when they are not.
+
+``--check`` remembers its last success: a stamp in the virtual environment
+holds a SHA-256 digest of everything the check reads (``pyproject.toml``,
+``poetry.toml``, ``poetry.lock``, the exported ``requirements/*.txt``, this
+script, and the versions of Poetry and its export plugin). When the digest
+is unchanged the check is skipped; any change to one of those files (a
+stale export, an edited ``pyproject.toml``) runs it in full. ``--force``
+always runs it; the stamp is only written after a check that passed.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import subprocess
 import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = Path(__file__).resolve()
+ROOT = SCRIPT.parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
+POETRY_CONFIG = ROOT / "poetry.toml"
 LOCK = ROOT / "poetry.lock"
 REQUIREMENTS = ROOT / "requirements"
 EXPORTED_GROUPS = ("dev", "docs")
 TEMPORARY_SOURCE_NAME = "relock-simple-index"
 SOURCE_TABLE = re.compile(r"\n\[package\.source\]\n(?:[a-z-]+ = .*\n)+")
+STAMP_NAME = "lock-check.stamp"
+STAMP_FORMAT = "lock-check 1"
+TOOLS = ("poetry", "poetry-core", "poetry-plugin-export")
 
 
 def simple_index_url() -> str:
@@ -154,6 +169,91 @@ def relock() -> None:
     poetry("check", "--lock")
 
 
+def checked_files() -> list[Path]:
+    """Return every file the check reads, in a fixed order."""
+    exports = [REQUIREMENTS / f"{group}.txt" for group in EXPORTED_GROUPS]
+    return [SCRIPT, PYPROJECT, POETRY_CONFIG, LOCK, *exports]
+
+
+def inputs_digest() -> str:
+    """Return a digest of everything ``--check`` reads.
+
+    Returns:
+        SHA-256 over the stamp format, each checked file's name, size and
+        bytes (a missing file counts as missing), and the tools' versions.
+    """
+    digest = hashlib.sha256(STAMP_FORMAT.encode())
+    for path in checked_files():
+        name = path.relative_to(ROOT).as_posix().encode()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            digest.update(b"\0missing\0" + name)
+            continue
+        digest.update(b"\0file\0" + name + b"\0" + str(len(data)).encode() + b"\0")
+        digest.update(data)
+    for tool in TOOLS:
+        try:
+            version = metadata.version(tool)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"\0tool\0{tool}={version}".encode())
+    return digest.hexdigest()
+
+
+def default_stamp() -> Path | None:
+    """Return where the stamp lives: in the running virtual environment.
+
+    Returns:
+        ``<venv>/lock-check.stamp``, or ``None`` outside a virtual
+        environment (then every check runs in full).
+    """
+    if sys.prefix == sys.base_prefix:
+        return None
+    return Path(sys.prefix) / STAMP_NAME
+
+
+def read_stamp(stamp: Path) -> str:
+    """Return the digest stored in ``stamp``, or an empty string."""
+    try:
+        return stamp.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def write_stamp(stamp: Path, digest: str) -> None:
+    """Store ``digest`` in ``stamp``; a stamp that cannot be written is skipped."""
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest + "\n", encoding="utf-8")
+    except OSError as error:
+        print(f"lock: could not write the stamp {stamp}: {error}", file=sys.stderr)
+
+
+def check(stamp: Path | None, *, force: bool = False) -> int:
+    """Run :func:`check_current` unless nothing it reads changed since it passed.
+
+    Args:
+        stamp: Where the digest of the last passing check is kept (``None``:
+            always check, remember nothing).
+        force: Check even when the digest is unchanged.
+
+    Returns:
+        0 when everything is current (or unchanged since it was), 1 otherwise.
+    """
+    digest = inputs_digest()
+    if stamp is not None and not force and read_stamp(stamp) == digest:
+        print(
+            "lock: poetry.lock and requirements/*.txt unchanged since they were "
+            "last checked; skipped (--force checks anyway)"
+        )
+        return 0
+    status = check_current()
+    if status == 0 and stamp is not None:
+        write_stamp(stamp, digest)
+    return status
+
+
 def check_current() -> int:
     """Verify the lock matches pyproject.toml and the exports match the lock.
 
@@ -191,9 +291,24 @@ def main() -> int:
     parser.add_argument(
         "--check", action="store_true", help="only verify; change nothing"
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with --check: check even when nothing changed since the last pass",
+    )
+    parser.add_argument(
+        "--stamp",
+        type=Path,
+        default=default_stamp(),
+        metavar="PATH",
+        help="with --check: where the digest of the last passing check is kept "
+        "(default: lock-check.stamp in the running virtual environment)",
+    )
     arguments = parser.parse_args()
     if arguments.check:
-        return check_current()
+        stamp: Path | None = arguments.stamp
+        force: bool = arguments.force
+        return check(stamp, force=force)
     relock()
     return 0
 

@@ -1,6 +1,7 @@
 """The error hierarchy: builtin bases, data carried, pickling, no secrets in text."""
 
 import pickle
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
@@ -14,7 +15,10 @@ from omnibase.protocols.errors import (
     IllegalTransitionError,
     InvalidInputError,
     NotFoundError,
+    NotSupportedError,
     OnexError,
+    OutcomeUnknownError,
+    ResourceExhaustedError,
     UnavailableError,
 )
 
@@ -32,6 +36,9 @@ INSTANCE = UUID("00000000-0000-4000-8000-000000000001")
         (DeadlineExceededError, TimeoutError),
         (UnavailableError, ConnectionError),
         (ConcurrencyConflictError, RuntimeError),
+        (OutcomeUnknownError, ConnectionError),
+        (ResourceExhaustedError, RuntimeError),
+        (NotSupportedError, NotImplementedError),
     ],
 )
 def test_each_error_is_an_onex_error_and_its_nearest_builtin(
@@ -47,20 +54,36 @@ def test_every_public_error_is_exported() -> None:
         for name, value in vars(errors).items()
         if isinstance(value, type) and issubclass(value, Exception)
     }
-    assert classes == set(errors.__all__)
+    assert classes == set(errors.__all__) - {"ConflictVersion"}
 
 
-def test_conflict_carries_both_sequence_numbers_and_survives_pickling() -> None:
-    error = ConcurrencyConflictError("data_pipeline", INSTANCE, 3, 5)
+def test_conflict_carries_subject_and_both_versions_and_survives_pickling() -> None:
+    error = ConcurrencyConflictError(f"stream data_pipeline/{INSTANCE}", 3, 5)
     restored = pickle.loads(pickle.dumps(error))
     for candidate in (error, restored):
-        assert candidate.workflow_type == "data_pipeline"
-        assert candidate.instance_id == INSTANCE
-        assert candidate.expected_sequence == 3
-        assert candidate.actual_sequence == 5
+        assert candidate.subject == f"stream data_pipeline/{INSTANCE}"
+        assert (candidate.expected, candidate.actual) == (3, 5)
     assert str(restored) == (
-        f"data_pipeline/{INSTANCE}: expected last sequence 3, found 5"
+        f"stream data_pipeline/{INSTANCE}: expected version 3, found 5"
     )
+
+
+def test_resource_exhausted_keeps_its_retry_after_through_pickling() -> None:
+    error = ResourceExhaustedError("quota", retry_after=timedelta(seconds=2))
+    restored = pickle.loads(pickle.dumps(error))
+    assert restored.retry_after == timedelta(seconds=2)
+    assert str(restored) == "quota"
+
+
+def test_not_supported_is_a_not_implemented_error() -> None:
+    assert issubclass(NotSupportedError, NotImplementedError)
+    assert issubclass(NotSupportedError, OnexError)
+
+
+def test_outcome_unknown_is_not_an_unavailable_error() -> None:
+    # ERR-5: "may have taken effect" must never be caught as "did not".
+    assert not issubclass(OutcomeUnknownError, UnavailableError)
+    assert not issubclass(UnavailableError, OutcomeUnknownError)
 
 
 def test_illegal_transition_names_both_states_and_survives_pickling() -> None:

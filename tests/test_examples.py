@@ -15,7 +15,10 @@ import pytest
 from examples.end_to_end import DemoReport, WorkflowRun, main, run_demo
 from examples.order_workflow import BACKUP, PRIMARY
 from omnibase.protocols.container import ProtocolServiceRegistry
-from omnibase.protocols.errors import InvalidInputError, UnavailableError
+from omnibase.protocols.errors import (
+    InvalidInputError,
+    OutcomeUnknownError,
+)
 from omnibase.protocols.event_bus import ProtocolEventBus
 from omnibase.protocols.mcp import ProtocolMCPRegistry
 from omnibase.protocols.types import TASK_EVENT_STATES
@@ -181,15 +184,16 @@ def test_a_tool_error_is_not_failed_over(report: DemoReport) -> None:
 
 
 def test_a_non_idempotent_tool_is_not_failed_over(report: DemoReport) -> None:
-    assert isinstance(report.checks.non_idempotent_error, UnavailableError)
+    assert isinstance(report.checks.non_idempotent_error, OutcomeUnknownError)
     assert report.checks.non_idempotent_calls == ((PRIMARY, "charge_payment"),)
 
 
 def test_the_concurrent_start_conflicted_and_was_retried(report: DemoReport) -> None:
     conflict = report.concurrency.conflict
-    assert conflict.workflow_type == "order_fulfilment"
-    assert conflict.instance_id == report.fulfilled.instance_id
-    assert (conflict.expected_sequence, conflict.actual_sequence) == (4, 5)
+    assert conflict.subject == (
+        f"stream order_fulfilment/{report.fulfilled.instance_id}"
+    )
+    assert (conflict.expected, conflict.actual) == (4, 5)
     assert report.concurrency.caught_up == 1
     started = [e for e in report.fulfilled.events if e.event_type == "workflow.started"]
     assert len(started) == 1

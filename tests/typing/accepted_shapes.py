@@ -22,7 +22,7 @@ import ast
 import json
 import re
 import typing
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -40,6 +40,11 @@ __all__ = ["GeneratedCase", "GeneratedModule", "generate_modules"]
 _INDENT = "    "
 _TUPLE_NAMES = frozenset(dir(tuple))
 _MODEL_NAMES = frozenset(dir(BaseModel))
+
+_ABC_ITERATORS: frozenset[object] = frozenset(
+    {AsyncIterator, AsyncIterable, AsyncGenerator}
+)
+"""Return types an async generator implements as written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +249,10 @@ class _ModuleBuilder:
         elif member.style == "async-iterator":
             hint = resolved_hints(member.function)["return"]
             item = self.renderer.render(typing.get_args(hint)[0])
+            if typing.get_origin(hint) not in _ABC_ITERATORS:
+                # A closable iterator protocol: the generator says what it is.
+                self.renderer.require("collections.abc", "AsyncGenerator")
+                returns = f"AsyncGenerator[{item}, None]"
             head = _def_line(member.name, type_params, items, returns, "async ")
             body = [
                 f"{_INDENT}pending: list[{item}] = []",
@@ -308,11 +317,11 @@ class _ModuleBuilder:
     def source(self) -> tuple[str, list[GeneratedCase]]:
         helper: list[str] = []
         if self.needs_empty_iterator:
-            self.renderer.require("collections.abc", "AsyncIterator")
+            self.renderer.require("collections.abc", "AsyncGenerator")
             helper = [
                 "",
                 "",
-                "async def _empty_async_iterator[T]() -> AsyncIterator[T]:",
+                "async def _empty_async_iterator[T]() -> AsyncGenerator[T, None]:",
                 f"{_INDENT}pending: list[T] = []",
                 f"{_INDENT}for item in pending:",
                 f"{_INDENT * 2}yield item",

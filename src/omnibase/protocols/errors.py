@@ -16,30 +16,86 @@ Hierarchy::
     +-- AuthenticationError (PermissionError)
     +-- DeadlineExceededError (TimeoutError)
     +-- UnavailableError (ConnectionError)
+    +-- OutcomeUnknownError (ConnectionError)
     +-- ConcurrencyConflictError (RuntimeError)
+    +-- ResourceExhaustedError (RuntimeError)
+    +-- NotSupportedError (NotImplementedError)
+
+Whether a failed call took effect (ERR-5) decides whether it may be retried
+elsewhere; the classes say it, so no caller has to guess:
+
+| error | the operation | a caller may retry |
+|---|---|---|
+| `UnavailableError` | did not take effect | anywhere |
+| `ResourceExhaustedError` | did not take effect | after `retry_after` |
+| `OutcomeUnknownError` | may have taken effect | an idempotent operation |
+| `DeadlineExceededError` | may have, or may still | an idempotent operation |
+
+Error replies (``ProtocolOnexErrorDetail``, MCP errors) use one code per class
+(ERR-4):
+
+| error | JSON-RPC code | meaning |
+|---|---|---|
+| `InvalidInputError` (and its subclasses) | -32602 | invalid params |
+| `NotSupportedError` | -32601 | method not found / not available |
+| `NotFoundError` | -32001 | the addressed entity does not exist |
+| `AuthenticationError` | -32003 | credentials refused |
+| `DeadlineExceededError` | -32004 | deadline passed |
+| `UnavailableError` | -32005 | not performed: backend unreachable or closed |
+| `OutcomeUnknownError` | -32006 | may have been performed |
+| `ConcurrencyConflictError` | -32007 | compare-and-set lost |
+| `ResourceExhaustedError` | -32008 | throttled; not performed |
+| any other failure | -32603 | internal error |
 
 Rules:
-    ERR-1: Implementations raise these classes (or subclasses of them) for the
-        failures the SPI documents, never a bare builtin.
+    ERR-1: Implementations raise these classes (or subclasses of them) for
+        the failures the SPI documents, never a bare builtin and never a
+        backend's own exception type. A wrong-typed or malformed argument
+        raises ``InvalidInputError`` naming the argument (not ``TypeError``,
+        ``AttributeError`` or ``KeyError``). A backend failure no rule names
+        surfaces as ``UnavailableError`` or ``OutcomeUnknownError`` (ERR-5).
     ERR-2: An implementation never wraps an ``asyncio.CancelledError`` in one
         of these classes; cancellation always propagates unchanged.
-    ERR-3: Messages never contain secret values.
+    ERR-3: Messages, ``str()`` and ``repr()`` of errors never contain secret
+        values.
+    ERR-4: An error reply carries the code of the most specific class in the
+        table above; its ``data`` is a JSON object whose ``"error_type"`` is
+        the class name. A receiver maps the code back to the class.
+    ERR-5: ``UnavailableError`` and ``ResourceExhaustedError`` promise that
+        the operation did not take effect; an implementation that cannot be
+        sure (a request was sent and no answer came) raises
+        ``OutcomeUnknownError`` instead, and a ``DeadlineExceededError`` makes
+        no promise either way.
 """
 
+from datetime import timedelta
 from typing import override
 from uuid import UUID
+
+from omnibase.protocols.types.workflow_orchestration_types import (
+    TaskState,
+    WorkflowState,
+)
 
 __all__ = [
     "AlreadyRegisteredError",
     "AuthenticationError",
     "ConcurrencyConflictError",
+    "ConflictVersion",
     "DeadlineExceededError",
     "IllegalTransitionError",
     "InvalidInputError",
     "NotFoundError",
+    "NotSupportedError",
     "OnexError",
+    "OutcomeUnknownError",
+    "ResourceExhaustedError",
     "UnavailableError",
 ]
+
+type ConflictVersion = int | str | None
+"""A version compared by a compare-and-set: a number, an opaque tag, or
+``None`` for "does not exist"."""
 
 
 class OnexError(Exception):
@@ -51,7 +107,7 @@ class NotFoundError(OnexError, LookupError):
 
 
 class InvalidInputError(OnexError, ValueError):
-    """An argument breaks the contract: wrong shape, out of range, or schema-invalid."""
+    """An argument breaks the contract: wrong type or shape, or out of range."""
 
 
 class AlreadyRegisteredError(InvalidInputError):
@@ -67,12 +123,15 @@ class IllegalTransitionError(InvalidInputError):
         task_id: The task, or ``None`` for the workflow itself.
     """
 
-    current_state: str
-    requested_state: str
+    current_state: WorkflowState | TaskState
+    requested_state: WorkflowState | TaskState
     task_id: UUID | None
 
     def __init__(
-        self, current_state: str, requested_state: str, task_id: UUID | None = None
+        self,
+        current_state: WorkflowState | TaskState,
+        requested_state: WorkflowState | TaskState,
+        task_id: UUID | None = None,
     ) -> None:
         """Record the refused transition.
 
@@ -96,63 +155,91 @@ class IllegalTransitionError(InvalidInputError):
 
 
 class AuthenticationError(OnexError, PermissionError):
-    """Credentials (for example an API key) are missing, wrong or expired."""
+    """Credentials (an API key, a token) are missing, wrong, expired or refused."""
 
 
 class DeadlineExceededError(OnexError, TimeoutError):
-    """The operation did not finish before its timeout or deadline."""
+    """The operation did not finish before its timeout or deadline (ERR-5)."""
 
 
 class UnavailableError(OnexError, ConnectionError):
-    """The backend or every candidate provider could not be reached.
+    """The operation did not take effect: the backend is unreachable or closed.
 
-    This is a transport failure: the operation may not have run at all.
+    A caller may retry it, here or on another provider (ERR-5).
+    """
+
+
+class OutcomeUnknownError(OnexError, ConnectionError):
+    """The request may have taken effect: it was sent and no answer came (ERR-5).
+
+    Retry only an idempotent operation.
     """
 
 
 class ConcurrencyConflictError(OnexError, RuntimeError):
-    """An append found another sequence number than the one the writer expected.
+    """A compare-and-set found another version than the one the writer expected.
 
-    Sequence numbers count events in one workflow instance's stream from 1;
-    ``0`` means "the stream has no events yet".
+    Used for every optimistic-concurrency check: a workflow stream's last
+    sequence number, a registration's version, an artifact's digest.
 
     Attributes:
-        workflow_type: The workflow type of the stream.
-        instance_id: The workflow instance of the stream.
-        expected_sequence: The last sequence number the writer expected.
-        actual_sequence: The last sequence number actually stored.
+        subject: What was compared, e.g. ``"stream order_flow/<instance id>"``.
+        expected: The version the writer expected (``None``: "absent").
+        actual: The version found (``None``: "absent"), as observed when the
+            check failed; it may have moved on since.
     """
 
-    workflow_type: str
-    instance_id: UUID
-    expected_sequence: int
-    actual_sequence: int
+    subject: str
+    expected: ConflictVersion
+    actual: ConflictVersion
 
     def __init__(
-        self,
-        workflow_type: str,
-        instance_id: UUID,
-        expected_sequence: int,
-        actual_sequence: int,
+        self, subject: str, expected: ConflictVersion, actual: ConflictVersion
     ) -> None:
-        """Record the conflicting stream and both sequence numbers.
+        """Record the conflicting subject and both versions.
 
         Args:
-            workflow_type: The workflow type of the stream.
-            instance_id: The workflow instance of the stream.
-            expected_sequence: The last sequence number the writer expected.
-            actual_sequence: The last sequence number actually stored.
+            subject: What was compared.
+            expected: The version the writer expected.
+            actual: The version found.
         """
-        super().__init__(workflow_type, instance_id, expected_sequence, actual_sequence)
-        self.workflow_type = workflow_type
-        self.instance_id = instance_id
-        self.expected_sequence = expected_sequence
-        self.actual_sequence = actual_sequence
+        super().__init__(subject, expected, actual)
+        self.subject = subject
+        self.expected = expected
+        self.actual = actual
 
     @override
     def __str__(self) -> str:
         """Describe the conflict."""
         return (
-            f"{self.workflow_type}/{self.instance_id}: expected last sequence "
-            f"{self.expected_sequence}, found {self.actual_sequence}"
+            f"{self.subject}: expected version {self.expected!r}, found {self.actual!r}"
         )
+
+
+class ResourceExhaustedError(OnexError, RuntimeError):
+    """A quota or rate limit refused the operation; it did not take effect (ERR-5).
+
+    Attributes:
+        retry_after: How long the backend asked the caller to wait, or ``None``
+            when it did not say.
+    """
+
+    retry_after: timedelta | None
+
+    def __init__(self, message: str, *, retry_after: timedelta | None = None) -> None:
+        """Record the refusal.
+
+        Args:
+            message: What was refused and by which limit.
+            retry_after: The backend's hint, if any.
+        """
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class NotSupportedError(OnexError, NotImplementedError):
+    """The implementation does not offer this optional feature.
+
+    Which optional features an implementation has is declared to the
+    conformance kit by its implementer; calling one it lacks raises this.
+    """

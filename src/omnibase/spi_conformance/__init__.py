@@ -10,7 +10,7 @@ and ``omnibase.protocols``.
 - [`contract_members`][]: how each member of a protocol is declared.
 - [`protocol_type`][]: pass a protocol class where ``type[T]`` is expected,
   accepted by both mypy and pyright (mypy's ``type-abstract``).
-- :mod:`omnibase.spi_conformance.discovery`: find every SPI module and
+- ``omnibase.spi_conformance.discovery``: find every SPI module and
   protocol, and render annotations back to source.
 
 Example::

@@ -14,9 +14,10 @@ import sys
 import typing
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass
-from functools import cache
 from types import MappingProxyType
 from typing import Literal, Protocol
+
+from omnibase.spi_conformance._static import is_class, static_lookup
 
 __all__ = [
     "CallStyle",
@@ -41,7 +42,8 @@ _ASYNC_ITERATOR_ORIGINS: frozenset[object] = frozenset(
     {AsyncIterator, AsyncIterable, AsyncGenerator}
 )
 _ASYNC_ITERATOR_NAME = re.compile(
-    r"^\s*(?:(?:typing|collections\.abc|abc)\.)?Async(?:Iterator|Iterable|Generator)\b"
+    r"^\s*(?:(?:typing|collections\.abc|abc)\.)?"
+    r"(?:Async(?:Iterator|Iterable|Generator)|ProtocolClosableIterator)\b"
 )
 
 
@@ -72,21 +74,25 @@ class ContractMember:
 def is_protocol_class(obj: object) -> bool:
     """Tell whether ``obj`` is a ``typing.Protocol`` class (not an implementation).
 
+    Reads the class statically: an object faking ``__class__`` or a metaclass
+    overriding ``__getattribute__`` neither fools it nor makes it raise.
+
     Args:
         obj: Anything.
 
     Returns:
         ``True`` for a class defined with ``Protocol`` among its direct bases.
     """
-    return (
-        isinstance(obj, type)
-        and obj is not Protocol
-        and bool(getattr(obj, "_is_protocol", False))
-    )
+    if not is_class(obj) or obj is Protocol:
+        return False
+    _, marker = static_lookup(typing.cast("type", obj), "_is_protocol")
+    return marker is True
 
 
 def protocol_origin(protocol: object) -> type | None:
     """Return the protocol class behind ``protocol``, unwrapping ``ProtocolPage[int]``.
+
+    Never raises: anything that is not a protocol gives ``None``.
 
     Args:
         protocol: A protocol class or a parameterised generic protocol.
@@ -94,10 +100,13 @@ def protocol_origin(protocol: object) -> type | None:
     Returns:
         The protocol class, or ``None`` when ``protocol`` is not a protocol.
     """
-    origin = typing.get_origin(protocol)
+    try:
+        origin = typing.get_origin(protocol)
+    except Exception:  # a hostile object is simply not a protocol
+        return None
     candidate: object = protocol if origin is None else origin
-    if isinstance(candidate, type) and is_protocol_class(candidate):
-        return candidate
+    if is_protocol_class(candidate):
+        return typing.cast("type", candidate)
     return None
 
 
@@ -119,7 +128,16 @@ def _returns_async_iterator(function: Callable[..., object]) -> bool:
     if isinstance(annotation, str):
         return _ASYNC_ITERATOR_NAME.match(annotation) is not None
     origin = typing.get_origin(annotation)
-    return (annotation if origin is None else origin) in _ASYNC_ITERATOR_ORIGINS
+    returned: object = annotation if origin is None else origin
+    if returned in _ASYNC_ITERATOR_ORIGINS:
+        return True
+    # A protocol of async iterators (``ProtocolClosableIterator``): it declares
+    # ``__anext__``, which an async generator implements.
+    return isinstance(returned, type) and "__anext__" in _own_members(returned)
+
+
+def _own_members(cls: type) -> set[str]:
+    return {name for klass in cls.__mro__[:-1] for name in vars(klass)}
 
 
 def call_style(function: Callable[..., object]) -> CallStyle:
@@ -184,10 +202,19 @@ def _member(protocol: type, name: str) -> ContractMember:
     )
 
 
-@cache
+_MEMBERS: dict[int, tuple[type, MappingProxyType[str, ContractMember]]] = {}
+"""Members by ``id(protocol)``: keyed by identity, since a metaclass may define
+``__eq__``/``__hash__``; the entry holds the protocol, so its id stays unique."""
+
+
 def _members_of(protocol: type) -> MappingProxyType[str, ContractMember]:
+    entry = _MEMBERS.get(id(protocol))
+    if entry is not None and entry[0] is protocol:
+        return entry[1]
     names = sorted(_protocol_member_names(protocol))
-    return MappingProxyType({name: _member(protocol, name) for name in names})
+    members = MappingProxyType({name: _member(protocol, name) for name in names})
+    _MEMBERS[id(protocol)] = (protocol, members)
+    return members
 
 
 def contract_members(protocol: object) -> MappingProxyType[str, ContractMember]:

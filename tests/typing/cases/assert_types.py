@@ -7,6 +7,7 @@ expected (python/mypy#4717), so ``registry.resolve(ProtocolEventBus)`` needs
 type is right in both.
 """
 
+import contextlib
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import assert_type
@@ -19,8 +20,9 @@ from omnibase.protocols.event_bus import ProtocolEventBus, ProtocolKafkaAdapter
 from omnibase.protocols.mcp import ProtocolMCPRegistry
 from omnibase.protocols.types import (
     EventMessage,
+    EventMetadata,
     ProtocolEventHandler,
-    ProtocolEventRecord,
+    ProtocolKafkaRecord,
     ProtocolMCPToolDefinition,
     ProtocolMCPToolListing,
     ProtocolMCPToolResult,
@@ -29,6 +31,7 @@ from omnibase.protocols.types import (
     ProtocolPublishReceipt,
     ProtocolUnsubscribe,
     ProtocolWorkflowEvent,
+    WorkflowEventType,
 )
 from omnibase.protocols.workflow_orchestration import (
     ProtocolWorkflowEventBus,
@@ -37,13 +40,17 @@ from omnibase.protocols.workflow_orchestration import (
 
 
 async def replay(bus: ProtocolWorkflowEventBus, instance_id: UUID) -> None:
-    async for event in bus.replay_events("order", instance_id, from_sequence=3):
+    async for event in await bus.replay_events("order", instance_id, from_sequence=3):
         assert_type(event, ProtocolWorkflowEvent)
 
 
 async def read_events(store: ProtocolWorkflowPersistence, instance_id: UUID) -> None:
-    async for event in store.read_events("order", instance_id):
-        assert_type(event, ProtocolWorkflowEvent)
+    async with contextlib.aclosing(store.read_events("order", instance_id)) as events:
+        async for event in events:
+            assert_type(event, ProtocolWorkflowEvent)
+            assert_type(event.event_type, WorkflowEventType | str)
+    async for recorded in store.read_all(after_position=0):
+        assert_type(recorded.position, int)
 
 
 async def execute(registry: ProtocolMCPRegistry, correlation_id: UUID) -> None:
@@ -63,8 +70,9 @@ async def subscribe(bus: ProtocolEventBus, handler: ProtocolEventHandler) -> Non
 
 
 async def consume(adapter: ProtocolKafkaAdapter) -> None:
-    async for record in adapter.records():
-        assert_type(record, ProtocolEventRecord)
+    batch = await adapter.poll(timeout=timedelta(seconds=1), max_records=10)
+    assert_type(batch, Sequence[ProtocolKafkaRecord])
+    assert_type(batch[0].metadata, EventMetadata | None)
 
 
 def page_items[T](page: ProtocolPage[T]) -> None:

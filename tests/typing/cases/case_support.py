@@ -6,6 +6,9 @@ base here is completed faithfully in ``accepted_by_hand.py`` or
 built on it is rejected for the one member it adds, not for a stale base.
 """
 
+from collections.abc import Sequence
+
+from omnibase.protocols.event_bus import ProtocolRebalanceListener
 from omnibase.protocols.types import (
     OffsetReset,
     ProtocolEventHandler,
@@ -29,18 +32,26 @@ class EventBusWithoutPublish:
         offset_reset: OffsetReset = "latest",
         retry_policy: ProtocolRetryPolicy | None = None,
         dead_letter_topic: str | None = None,
+        event_types: Sequence[str] | None = None,
+        rebalance_listener: ProtocolRebalanceListener | None = None,
     ) -> ProtocolUnsubscribe:
         raise NotImplementedError
 
     async def health_check(self) -> ProtocolHealthReport:
         raise NotImplementedError
 
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         raise NotImplementedError
 
 
 class WorkflowEventBusWithoutReplay:
     """A faithful ``ProtocolWorkflowEventBus`` minus ``replay_events``."""
+
+    async def health_check(self) -> ProtocolHealthReport:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
 
     async def publish_workflow_event(
         self, event: ProtocolWorkflowEvent, *, target_topic: str | None = None
@@ -56,5 +67,6 @@ class WorkflowEventBusWithoutReplay:
         offset_reset: OffsetReset = "latest",
         retry_policy: ProtocolRetryPolicy | None = None,
         dead_letter_topic: str | None = None,
+        event_types: Sequence[str] | None = None,
     ) -> ProtocolUnsubscribe:
         raise NotImplementedError

@@ -11,6 +11,8 @@ from omnibase.protocols.core import ProtocolWorkflowReducer
 from omnibase.protocols.event_bus import ProtocolEventBus
 from omnibase.protocols.types import (
     EventMessage,
+    JsonObject,
+    ProtocolHealthReport,
     ProtocolPage,
     ProtocolWorkflowEvent,
     WorkflowData,
@@ -48,21 +50,15 @@ def wrong_property_type(event: EventWithStrId) -> None:
 
 
 @dataclass(frozen=True)
-class EventWithFreeType:
-    event_id: UUID
-    event_type: str
-    workflow_type: str
-    instance_id: UUID
-    sequence_number: int
-    occurred_at: datetime
-    causation_id: UUID | None
-    correlation_chain: tuple[UUID, ...]
-    task_id: UUID | None
-    data: Mapping[str, WorkflowData]
+class ReportWithFreeStatus:
+    status: str
+    observed_at: datetime
+    message: str | None
+    details: JsonObject
 
 
-def str_for_literal(event: EventWithFreeType) -> None:
-    _contract: ProtocolWorkflowEvent = event  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+def str_for_literal(report: ReportWithFreeStatus) -> None:
+    _contract: ProtocolHealthReport = report  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
 
 
 class StrReducer:

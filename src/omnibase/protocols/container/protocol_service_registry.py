@@ -23,19 +23,32 @@ class ProtocolServiceRegistry(Protocol):
     type first to have it checked, and rely on SR-1 at run time.
 
     Rules:
-        SR-1: ``register`` refuses an implementation that does not satisfy
-            the protocol: at least ``isinstance(implementation, interface)``,
-            and implementations may check more (parameter names, async-ness).
-        SR-2: ``interface`` must be a ``@runtime_checkable`` Protocol class;
-            anything else raises ``InvalidInputError``. A subscripted generic
-            protocol (``ProtocolWorkflowReducer[State]``) is keyed by its
-            origin class (``typing.get_origin``).
+        SR-1: ``register`` refuses, with ``InvalidInputError`` naming what is
+            wrong, an implementation that does not conform to the protocol as
+            ``omnibase.spi_conformance.check_conformance`` judges it: a member
+            missing, a method that is not ``async`` where the contract says
+            ``async def`` (or the reverse), parameters with other names,
+            kinds or order, a property where a method is declared (or the
+            reverse), or a member left as the protocol's own stub (a class
+            that merely subclasses the protocol). A class object is refused
+            as well: the container holds services, not factories.
+        SR-2: ``interface`` is a ``@runtime_checkable`` Protocol class, or one
+            subscripted (``ProtocolPage[int]``), which is the same key as its
+            origin class: ``register(P[int], ...)``, ``resolve(P)``,
+            ``resolve(protocol_type(P[int]))`` and ``unregister(P)`` address
+            one registration, listed under ``P``. Anything else raises
+            ``InvalidInputError`` from every method.
         SR-3: One implementation per ``(interface, name)``. Registering the
             same object again is a no-op; a different object raises
             ``AlreadyRegisteredError`` unless ``replace`` is true.
-        SR-4: ``resolve`` returns the very object registered, not a copy.
-        SR-5: ``registered_interfaces`` lists each ``(interface, name)``
-            once, in registration order.
+        SR-4: ``resolve`` returns the very object registered, not a copy, for
+            every registration ``registered_interfaces`` lists; for any other
+            key it raises ``NotFoundError``.
+        SR-5: ``registered_interfaces`` lists each ``(interface, name)`` once,
+            in the order of first registration (replacing keeps the place).
+        SR-6: ``unregister`` removes one registration and returns whether
+            there was one; the key may then be registered again, and is
+            listed last.
     """
 
     def register[ServiceT](
@@ -56,7 +69,8 @@ class ProtocolServiceRegistry(Protocol):
 
         Raises:
             InvalidInputError: ``interface`` is not a runtime-checkable
-                protocol, or ``implementation`` does not satisfy it.
+                protocol (SR-2), or ``implementation`` does not conform to
+                it or is a class (SR-1).
             AlreadyRegisteredError: Another implementation is registered
                 under ``(interface, name)`` and ``replace`` is false.
         """
@@ -76,11 +90,12 @@ class ProtocolServiceRegistry(Protocol):
 
         Raises:
             NotFoundError: Nothing is registered under ``(interface, name)``.
+            InvalidInputError: ``interface`` is not a protocol (SR-2).
         """
         ...
 
     def unregister(self, interface: type[object], *, name: str = "default") -> bool:
-        """Remove a registration.
+        """Remove a registration (SR-6).
 
         Args:
             interface: The protocol.
@@ -88,6 +103,9 @@ class ProtocolServiceRegistry(Protocol):
 
         Returns:
             ``True`` if something was registered, else ``False``.
+
+        Raises:
+            InvalidInputError: ``interface`` is not a protocol (SR-2).
         """
         ...
 
@@ -95,6 +113,7 @@ class ProtocolServiceRegistry(Protocol):
         """List the registrations (SR-5).
 
         Returns:
-            ``(interface, name)`` pairs in registration order.
+            ``(interface, name)`` pairs in registration order; generic
+            protocols appear as their origin class (SR-2).
         """
         ...

@@ -1,84 +1,93 @@
-"""The ONEX message envelope: CloudEvents 1.0 attributes around a JSON payload."""
+"""The ONEX message envelope: CloudEvents 1.0 attributes around a JSON payload.
+
+An envelope travels on Kafka in CloudEvents binary content mode: its
+attributes as ``ce_*`` record headers, its partition key as the record key,
+its payload as the record value. The table of [`ProtocolOnexEnvelope`][] is
+the one mapping (ENV-3); [`ProtocolOnexEnvelopeCodec`][] implements it, and
+its conformance suite checks an implementation against the table.
+"""
 
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol, override, runtime_checkable
 from uuid import UUID
 
-from omnibase.protocols.types.core_types import JsonValue
+from omnibase.protocols.types.core_types import (
+    JsonValue,
+    ProtocolCloudEventAttributes,
+)
+from omnibase.protocols.types.event_bus_types import Headers
 
-__all__ = ["ProtocolOnexEnvelope"]
+__all__ = [
+    "ProtocolEncodedEnvelope",
+    "ProtocolOnexEnvelope",
+    "ProtocolOnexEnvelopeCodec",
+]
 
 
 @runtime_checkable
-class ProtocolOnexEnvelope(Protocol):
+class ProtocolOnexEnvelope(ProtocolCloudEventAttributes, Protocol):
     """A message between ONEX nodes: request, command or event.
 
-    The attributes map one to one onto CloudEvents 1.0 (``id``, ``source``,
-    ``specversion``, ``type``, ``time``, ``subject``, ``datacontenttype``,
-    ``dataschema``) and its extensions (``correlationid``, ``causationid``,
-    ``partitionkey``, ``traceparent``, ``expirytime``).
+    Its attributes are the CloudEvents 1.0 attributes every SPI message has
+    (``ProtocolCloudEventAttributes``) plus the ``partitionkey`` extension and
+    two ONEX extensions, ``replyto`` and ``deadline``. On a Kafka record
+    (binary content mode):
+
+    | attribute | CloudEvents | Kafka record |
+    |---|---|---|
+    | `event_id` | `id` | header `ce_id` |
+    | `source` | `source` | header `ce_source` |
+    | `event_type` | `type` | header `ce_type` |
+    | `spec_version` | `specversion` | header `ce_specversion` (`"1.0"`) |
+    | `occurred_at` | `time` | header `ce_time` (RFC 3339) |
+    | `subject` | `subject` | header `ce_subject` |
+    | `content_type` | `datacontenttype` | header `content-type` |
+    | `data_schema` | `dataschema` | header `ce_dataschema` |
+    | `correlation_id` | ext. `correlationid` | header `ce_correlationid` (a UUID) |
+    | `causation_id` | ext. `causationid` | header `ce_causationid` |
+    | `trace_parent` | ext. `traceparent` | header `ce_traceparent` |
+    | `trace_state` | ext. `tracestate` | header `ce_tracestate` |
+    | `partition_key` | ext. `partitionkey` | header `ce_partitionkey`, record key |
+    | `reply_to` | ONEX ext. `replyto` | header `ce_replyto` |
+    | `deadline` | ONEX ext. `deadline` | header `ce_deadline` (RFC 3339) |
+    | `extensions` | any other ext. `name` | header `ce_<name>` |
+    | `payload` | `data` | the record value: the payload as UTF-8 JSON |
+
+    The record key is the partition key's UTF-8 bytes (``None`` without one).
+    Header values are UTF-8 text; an attribute that is ``None`` has no
+    header. Published through ``ProtocolEventBus`` instead, the envelope's
+    CloudEvents attributes are the message's metadata with ``partitionkey``,
+    ``replyto`` and ``deadline`` added to its extensions, so the bus writes
+    exactly these headers.
+
+    Clocks of different nodes are assumed synchronised (NTP); no skew
+    tolerance is added to a deadline. A handler should pass the time left
+    until the deadline as the ``timeout`` of the calls it makes while
+    serving, so that work for a request nobody awaits stops soon.
 
     Rules:
-        ENV-1: ``(source, envelope_id)`` identifies a message; a re-send keeps
-            its ``envelope_id`` so receivers deduplicate on it.
-        ENV-2: ``correlation_id`` is shared by every message of one
-            conversation; ``causation_id`` is the ``envelope_id`` of the
-            message that directly caused this one.
-        ENV-3: On Kafka the envelope travels in binary mode: attributes as
-            ``ce_*`` headers (UTF-8), the payload as the record value, and
-            ``partition_key`` as the record key.
-        ENV-4: A receiver does not process an envelope whose ``deadline`` has
-            passed; a request answered that late gets an error reply.
+        ENV-1: ``correlation_id`` is required on an envelope (T-7): a record
+            whose ``ce_correlationid`` is missing or not a UUID is not an
+            envelope. A reply or follow-up message keeps the request's.
+        ENV-3: On Kafka the envelope is the record of the table above:
+            decoding the record of an envelope gives back every attribute
+            and the payload (times as the same instants, in UTC); a record
+            key without a ``ce_partitionkey`` header is the partition key
+            when it is UTF-8 text.
+        ENV-4: A receiver judges ``deadline`` by its own clock. It does not
+            process an envelope whose deadline has passed when it arrives (a
+            request gets an error reply, RQH-2), and a sender does not send
+            one (REQ-2). Work started in time runs to its end.
+        ENV-5: An envelope with ``reply_to`` is a request: its reply goes to
+            that address. Without ``reply_to`` it is a one-way command or an
+            event: valid, served like a request, and its reply is sent
+            nowhere.
     """
 
     @property
-    def envelope_id(self) -> UUID:
-        """Id of the message (CloudEvents ``id``; ENV-1)."""
-        ...
-
-    @property
-    def source(self) -> str:
-        """URI-reference of the sender (CloudEvents ``source``)."""
-        ...
-
-    @property
-    def message_type(self) -> str:
-        """Reverse-DNS message type (CloudEvents ``type``)."""
-        ...
-
-    @property
-    def spec_version(self) -> str:
-        """CloudEvents version of the attributes; ``"1.0"``."""
-        ...
-
-    @property
-    def created_at(self) -> datetime:
-        """When the message was created (CloudEvents ``time``)."""
-        ...
-
-    @property
-    def subject(self) -> str | None:
-        """What the message is about within the source, if narrower."""
-        ...
-
-    @property
-    def content_type(self) -> str | None:
-        """Media type of the payload; ``None`` means ``application/json``."""
-        ...
-
-    @property
-    def data_schema(self) -> str | None:
-        """URI of the schema the payload conforms to."""
-        ...
-
-    @property
+    @override
     def correlation_id(self) -> UUID:
-        """Id shared by every message of the conversation (ENV-2)."""
-        ...
-
-    @property
-    def causation_id(self) -> UUID | None:
-        """Id of the message that caused this one (ENV-2)."""
+        """Id shared by every message of the conversation (ENV-1, T-7)."""
         ...
 
     @property
@@ -87,13 +96,8 @@ class ProtocolOnexEnvelope(Protocol):
         ...
 
     @property
-    def trace_parent(self) -> str | None:
-        """W3C ``traceparent`` of the sending span."""
-        ...
-
-    @property
     def reply_to(self) -> str | None:
-        """Topic a request's reply is published to; ``None`` for events."""
+        """Where the reply goes (a topic); ``None`` for commands and events (ENV-5)."""
         ...
 
     @property
@@ -104,4 +108,75 @@ class ProtocolOnexEnvelope(Protocol):
     @property
     def payload(self) -> JsonValue:
         """The message body."""
+        ...
+
+
+@runtime_checkable
+class ProtocolEncodedEnvelope(Protocol):
+    """An envelope as a Kafka record in binary content mode (ENV-3).
+
+    ``EventMessage`` and ``ProtocolEventRecord`` have these members too, so a
+    consumed record is decoded as it is.
+    """
+
+    @property
+    def key(self) -> bytes | None:
+        """The record key: the partition key's UTF-8 bytes, or ``None``."""
+        ...
+
+    @property
+    def value(self) -> bytes | None:
+        """The record value: the payload as UTF-8 JSON (never ``None`` when encoded)."""
+        ...
+
+    @property
+    def headers(self) -> Headers:
+        """The ``ce_*`` and ``content-type`` headers of the table, in any order."""
+        ...
+
+
+@runtime_checkable
+class ProtocolOnexEnvelopeCodec(Protocol):
+    """Turns envelopes into Kafka records and back, by the table of ENV-3.
+
+    Pure computation: no I/O, so the methods are plain ``def``. Records that
+    carry more headers than the table names are decoded; the others are
+    ignored.
+    """
+
+    def encode(self, envelope: ProtocolOnexEnvelope) -> ProtocolEncodedEnvelope:
+        """Encode one envelope (ENV-3).
+
+        Args:
+            envelope: Any envelope implementation.
+
+        Returns:
+            Its record: key, value and headers.
+
+        Raises:
+            InvalidInputError: The envelope breaks its contract: an empty
+                ``event_id`` (EVM-1), a naive ``occurred_at`` or ``deadline``
+                (T-2), an extension name that is not ``[a-z0-9]{1,20}`` or
+                that names an attribute of the table (EVM-3), or a payload
+                that is not JSON.
+        """
+        ...
+
+    def decode(self, record: ProtocolEncodedEnvelope) -> ProtocolOnexEnvelope:
+        """Decode one record into an envelope (ENV-1, ENV-3, EVM-3).
+
+        Args:
+            record: A record (or a consumed ``ProtocolEventRecord``).
+
+        Returns:
+            The envelope, with UTC times and every unknown ``ce_*`` header
+            kept in ``extensions``.
+
+        Raises:
+            InvalidInputError: Not an envelope: a required header missing
+                (``ce_id``, ``ce_source``, ``ce_type``, ``ce_specversion``,
+                ``ce_time``, ``ce_correlationid``), a header that is not
+                UTF-8, a time without an offset, or a value that is absent
+                or not UTF-8 JSON.
+        """
         ...

@@ -1,23 +1,28 @@
 """Frozen, slotted dataclasses that implement the SPI's data contracts.
 
-Data contracts declare every member as a read-only ``@property`` (DESIGN rule
+Data contracts declare every member as a read-only ``@property`` (design rule
 3), so a frozen dataclass satisfies them for mypy, pyright and ``isinstance``
 alike, and may use narrower field types than the contract (``tuple`` for
 ``Sequence``, a concrete class for a protocol). Nothing here has behaviour
 beyond construction, except [`SecretValue`][], which hides its secret
-(SEC-1), and [`tool_result_with_attempts`][].
+(SEC-1), [`tool_result_with_attempts`][], and [`workflow_event_of`][] and
+[`workflow_snapshot_of`][], which copy any implementation into frozen values
+(T-4).
 
-The dataclasses may carry more than the contract asks for: the reducer's
-[`WorkflowSnapshot`][] also records the order in which tasks completed,
-which compensation needs (WF-6) and ``ProtocolWorkflowSnapshot`` lacks.
+The dataclasses may carry more than the contract asks for (a convenience
+method, like [`WorkflowSnapshot.task`][]), never state the contract lacks:
+what a store keeps of a snapshot is its contract's members (WSN-1).
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Final, override
 from uuid import UUID
 
+from omnibase.protocols.container import ArtifactType
+from omnibase.protocols.core import NodeChangeKind
 from omnibase.protocols.types import (
     EventMetadata,
     Headers,
@@ -25,12 +30,24 @@ from omnibase.protocols.types import (
     IsolationLevel,
     JsonObject,
     JsonValue,
+    MCPAttemptOutcome,
+    MCPContentAudience,
     MCPContentKind,
+    MCPIconTheme,
     MCPSubsystemType,
+    MCPTaskSupport,
+    MCPToolChangeKind,
     MCPToolType,
+    MCPTransport,
     ProtocolMCPContentBlock,
     ProtocolMCPToolResult,
+    ProtocolRetryPolicy,
+    ProtocolSecretReference,
+    ProtocolTaskConfiguration,
+    ProtocolWorkflowEvent,
+    ProtocolWorkflowSnapshot,
     TaskState,
+    TimestampType,
     WorkflowData,
     WorkflowEventType,
     WorkflowState,
@@ -38,26 +55,48 @@ from omnibase.protocols.types import (
 
 __all__ = [
     "EPOCH",
+    "ArtifactMetadata",
+    "AttemptRecord",
     "BusMessage",
     "BusMetadata",
     "BusReceipt",
     "BusRecord",
+    "ContentAnnotations",
     "ContentBlock",
+    "EncodedEnvelope",
+    "Envelope",
+    "ErrorDetail",
+    "HealthCheckConfig",
     "HealthReport",
+    "Icon",
+    "KafkaRecord",
+    "NodeChange",
+    "NodeInfo",
+    "NodeRecord",
     "Page",
     "Progress",
+    "RecordedWorkflowEvent",
+    "Reply",
     "RetryPolicy",
+    "SecretReference",
     "SecretValue",
+    "SubsystemHealthCheck",
     "SubsystemMetadata",
     "SubsystemRegistration",
+    "TaskAssignment",
     "TaskConfiguration",
+    "ToolAnnotations",
+    "ToolChange",
     "ToolDefinition",
+    "ToolMetrics",
     "ToolResult",
     "ValidationIssue",
     "WorkflowContext",
     "WorkflowEvent",
     "WorkflowSnapshot",
     "tool_result_with_attempts",
+    "workflow_event_of",
+    "workflow_snapshot_of",
 ]
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -88,6 +127,13 @@ class SecretValue:
     @override
     def __str__(self) -> str:
         return "**********"
+
+
+@dataclass(frozen=True, slots=True)
+class SecretReference:
+    """``ProtocolSecretReference``: where a secret lives (SEC-2)."""
+
+    uri: str
 
 
 # --- core types -------------------------------------------------------------
@@ -131,21 +177,134 @@ class ValidationIssue:
     message: str
 
 
+# --- core and container: envelopes, replies, nodes, artifacts ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """``ProtocolOnexEnvelope``: a request, command or event between nodes."""
+
+    event_id: str
+    source: str
+    event_type: str
+    occurred_at: datetime
+    correlation_id: UUID
+    payload: JsonValue = None
+    causation_id: str | None = None
+    partition_key: str | None = None
+    reply_to: str | None = None
+    deadline: datetime | None = None
+    content_type: str | None = None
+    trace_parent: str | None = None
+    trace_state: str | None = None
+    subject: str | None = None
+    data_schema: str | None = None
+    spec_version: str = "1.0"
+    extensions: Mapping[str, str] = field(default_factory=dict[str, str])
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedEnvelope:
+    """``ProtocolEncodedEnvelope``: an envelope as a Kafka record (ENV-3)."""
+
+    key: bytes | None
+    value: bytes | None
+    headers: Headers
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorDetail:
+    """``ProtocolOnexErrorDetail``: why a request failed (RPE-1)."""
+
+    code: int
+    message: str
+    data: JsonObject = field(default_factory=dict[str, JsonValue])
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """``ProtocolOnexReply``: the answer to one request (RPL-1, RPL-2)."""
+
+    reply_id: UUID
+    in_reply_to: str
+    correlation_id: UUID
+    created_at: datetime
+    result: JsonValue = None
+    error: ErrorDetail | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HealthCheckConfig:
+    """``ProtocolHealthCheckConfig``: TTL and grace period of heartbeats."""
+
+    ttl: timedelta
+    deregister_critical_after: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """``NodeMetadata``: the identity of a node."""
+
+    node_id: UUID
+    node_name: str
+    node_type: str
+    version: str = "1.0.0"
+    endpoint: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict[str, str])
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRecord:
+    """``ProtocolNodeRecord``: what a node registry knows about one node."""
+
+    node: NodeInfo
+    capabilities: tuple[str, ...]
+    health_check: HealthCheckConfig
+    health: HealthReport
+    registered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NodeChange:
+    """``ProtocolNodeChange``: one change a node watch reports (NR-7)."""
+
+    kind: NodeChangeKind
+    record: NodeRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactMetadata:
+    """``ProtocolArtifactMetadata``: one stored artifact version."""
+
+    name: str
+    version: str
+    artifact_type: ArtifactType
+    digest: str
+    size_bytes: int
+    created_at: datetime
+    labels: Mapping[str, str] = field(default_factory=dict[str, str])
+
+
 # --- event bus ----------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class BusMetadata:
-    """``EventMetadata``: identity and lineage of a bus message (CloudEvents)."""
+    """``EventMetadata`` / ``ProtocolCloudEventAttributes``: CloudEvents attributes."""
 
-    event_id: UUID
+    event_id: str
     event_type: str
     source: str
     occurred_at: datetime
     correlation_id: UUID | None = None
-    causation_id: UUID | None = None
+    causation_id: str | None = None
     content_type: str | None = "application/json"
     trace_parent: str | None = None
+    trace_state: str | None = None
+    subject: str | None = None
+    data_schema: str | None = None
+    spec_version: str = "1.0"
+    extensions: Mapping[str, str] = field(default_factory=dict[str, str])
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +331,7 @@ class BusRecord:
     offset: int
     timestamp: datetime
     delivery_attempt: int
+    timestamp_type: TimestampType = "create_time"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +341,22 @@ class BusReceipt:
     topic: str
     partition: int
     offset: int
+    timestamp: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaRecord:
+    """``ProtocolKafkaRecord``: a record as a Kafka consumer reads it."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: Headers
+    metadata: EventMetadata | None
     timestamp: datetime
+    timestamp_type: TimestampType = "create_time"
 
 
 # --- workflow orchestration -----------------------------------------------------
@@ -192,7 +367,7 @@ class WorkflowEvent:
     """``ProtocolWorkflowEvent``: one event of a workflow instance's stream."""
 
     event_id: UUID
-    event_type: WorkflowEventType
+    event_type: WorkflowEventType | str
     workflow_type: str
     instance_id: UUID
     sequence_number: int
@@ -204,11 +379,18 @@ class WorkflowEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedWorkflowEvent:
+    """``ProtocolRecordedWorkflowEvent``: an event with its store-wide position."""
+
+    position: int
+    event: ProtocolWorkflowEvent
+
+
+@dataclass(frozen=True, slots=True)
 class WorkflowContext:
     """``ProtocolWorkflowContext``: the execution context of one instance.
 
-    Contexts folded from events never hold secrets: events carry references
-    to secrets, not their values (WCX-1).
+    Contexts hold secret references, never secret values (WCX-1).
     """
 
     workflow_type: str
@@ -216,7 +398,9 @@ class WorkflowContext:
     correlation_id: UUID
     isolation_level: IsolationLevel = "read_committed"
     data: Mapping[str, WorkflowData] = field(default_factory=dict[str, WorkflowData])
-    secrets: Mapping[str, SecretValue] = field(default_factory=dict[str, SecretValue])
+    secrets: Mapping[str, ProtocolSecretReference] = field(
+        default_factory=dict[str, ProtocolSecretReference]
+    )
     capabilities: tuple[str, ...] = ()
     resource_limits: Mapping[str, int] = field(default_factory=dict[str, int])
 
@@ -231,21 +415,17 @@ class TaskConfiguration:
     required_capabilities: tuple[str, ...] = ()
     depends_on: tuple[UUID, ...] = ()
     inputs: Mapping[str, WorkflowData] = field(default_factory=dict[str, WorkflowData])
-    retry_policy: RetryPolicy | None = None
+    retry_policy: ProtocolRetryPolicy | None = None
     timeout: timedelta | None = None
     compensation_task_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class WorkflowSnapshot:
-    """``ProtocolWorkflowSnapshot``, and the state type of the example's reducer.
+    """``ProtocolWorkflowSnapshot``, and the state type of the reference reducer.
 
-    ``taken_at`` is left out of equality, so that a snapshot taken at one
-    time equals the same fold computed at another (WSN-1).
-
-    Attributes:
-        completed_tasks: Tasks in the order they completed; compensation
-            undoes them in reverse (WF-6).
+    Every member is a pure function of the events folded (WSN-1): ``taken_at``
+    is the time of the last one (WSN-3), so equal folds compare equal.
     """
 
     workflow_type: str
@@ -253,10 +433,11 @@ class WorkflowSnapshot:
     sequence_number: int
     state: WorkflowState
     context: WorkflowContext
+    schema_version: str = "omnibase.reference/1"
     tasks: tuple[TaskConfiguration, ...] = ()
     task_states: Mapping[UUID, TaskState] = field(default_factory=dict[UUID, TaskState])
-    taken_at: datetime = field(default=EPOCH, compare=False)
     completed_tasks: tuple[UUID, ...] = ()
+    taken_at: datetime = EPOCH
 
     def task(self, task_id: UUID) -> TaskConfiguration:
         """Return the configuration of a scheduled task.
@@ -276,7 +457,145 @@ class WorkflowSnapshot:
         raise KeyError(task_id)
 
 
+@dataclass(frozen=True, slots=True)
+class TaskAssignment:
+    """``ProtocolTaskAssignment``: one lease of one task to one node."""
+
+    assignment_id: UUID
+    workflow_type: str
+    instance_id: UUID
+    task_id: UUID
+    node_id: UUID
+    attempt: int
+    fencing_token: int
+    assigned_at: datetime
+    lease_expires_at: datetime
+
+
+def workflow_event_of(event: ProtocolWorkflowEvent) -> WorkflowEvent:
+    """Copy any ``ProtocolWorkflowEvent`` into a frozen [`WorkflowEvent`][] (T-4).
+
+    Args:
+        event: An event of any implementation.
+
+    Returns:
+        An equal event whose containers the caller can no longer change.
+    """
+    return WorkflowEvent(
+        event_id=event.event_id,
+        event_type=str(event.event_type),
+        workflow_type=event.workflow_type,
+        instance_id=event.instance_id,
+        sequence_number=event.sequence_number,
+        occurred_at=event.occurred_at.astimezone(UTC),
+        causation_id=event.causation_id,
+        correlation_chain=tuple(event.correlation_chain),
+        task_id=event.task_id,
+        data=_frozen_data(event.data),
+    )
+
+
+def workflow_snapshot_of(snapshot: ProtocolWorkflowSnapshot) -> WorkflowSnapshot:
+    """Copy any ``ProtocolWorkflowSnapshot`` into a frozen [`WorkflowSnapshot`][].
+
+    Every member the contract has is kept (WSN-1, WCX-1), so a reducer can
+    fold on a snapshot another store returned.
+
+    Args:
+        snapshot: A snapshot of any implementation.
+
+    Returns:
+        An equal snapshot made of this module's values.
+    """
+    context = snapshot.context
+    return WorkflowSnapshot(
+        workflow_type=snapshot.workflow_type,
+        instance_id=snapshot.instance_id,
+        sequence_number=snapshot.sequence_number,
+        state=snapshot.state,
+        context=WorkflowContext(
+            workflow_type=context.workflow_type,
+            instance_id=context.instance_id,
+            correlation_id=context.correlation_id,
+            isolation_level=context.isolation_level,
+            data=_frozen_data(context.data),
+            secrets=MappingProxyType(
+                {
+                    name: SecretReference(reference.uri)
+                    for name, reference in context.secrets.items()
+                }
+            ),
+            capabilities=tuple(context.capabilities),
+            resource_limits=MappingProxyType(dict(context.resource_limits)),
+        ),
+        schema_version=snapshot.schema_version,
+        tasks=tuple(_task_of(task) for task in snapshot.tasks),
+        task_states=MappingProxyType(dict(snapshot.task_states)),
+        completed_tasks=tuple(snapshot.completed_tasks),
+        taken_at=snapshot.taken_at.astimezone(UTC),
+    )
+
+
+def _task_of(task: ProtocolTaskConfiguration) -> TaskConfiguration:
+    policy = task.retry_policy
+    return TaskConfiguration(
+        task_id=task.task_id,
+        task_name=task.task_name,
+        task_type=task.task_type,
+        required_capabilities=tuple(task.required_capabilities),
+        depends_on=tuple(task.depends_on),
+        inputs=_frozen_data(task.inputs),
+        retry_policy=(
+            None
+            if policy is None
+            else RetryPolicy(
+                initial_interval=policy.initial_interval,
+                backoff_coefficient=policy.backoff_coefficient,
+                maximum_interval=policy.maximum_interval,
+                maximum_attempts=policy.maximum_attempts,
+                non_retryable_errors=tuple(policy.non_retryable_errors),
+            )
+        ),
+        timeout=task.timeout,
+        compensation_task_type=task.compensation_task_type,
+    )
+
+
+def _frozen_data(data: Mapping[str, WorkflowData]) -> Mapping[str, WorkflowData]:
+    """Copy a payload: lists become tuples, mappings read-only copies."""
+    copied: dict[str, WorkflowData] = {}
+    for key, value in data.items():
+        if isinstance(value, str | int | float | bool):
+            copied[key] = value
+        elif isinstance(value, Mapping):
+            copied[key] = MappingProxyType(dict(value))
+        else:
+            copied[key] = tuple(value)
+    return MappingProxyType(copied)
+
+
 # --- MCP ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ToolAnnotations:
+    """``ProtocolMCPToolAnnotations``: a server's hints about a tool (MCT-5)."""
+
+    title: str | None = None
+    read_only_hint: bool | None = None
+    destructive_hint: bool | None = None
+    idempotent_hint: bool | None = None
+    open_world_hint: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Icon:
+    """``ProtocolMCPIcon``: an icon of a tool."""
+
+    src: str
+    mime_type: str | None = None
+    sizes: tuple[str, ...] = ()
+    theme: MCPIconTheme | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,11 +611,17 @@ class ToolDefinition:
     title: str | None = None
     output_schema: JsonObject | None = None
     timeout: timedelta | None = None
+    upstream_name: str | None = None
+    version: str | None = None
+    annotations: ToolAnnotations | None = None
+    icons: tuple[Icon, ...] = ()
+    meta: JsonObject = field(default_factory=dict[str, JsonValue])
+    task_support: MCPTaskSupport = "forbidden"
 
 
 @dataclass(frozen=True, slots=True)
 class SubsystemMetadata:
-    """``ProtocolMCPSubsystemMetadata``: identity of an MCP server."""
+    """``ProtocolMCPSubsystemMetadata``: identity of an MCP server (MCT-6)."""
 
     name: str
     subsystem_type: MCPSubsystemType
@@ -304,6 +629,19 @@ class SubsystemMetadata:
     endpoint: str
     description: str
     labels: Mapping[str, str] = field(default_factory=dict[str, str])
+    transport: MCPTransport = "streamable_http"
+    arguments: tuple[str, ...] = ()
+    credentials: Mapping[str, SecretReference] = field(
+        default_factory=dict[str, SecretReference]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SubsystemHealthCheck:
+    """``ProtocolHealthCheckConfig``: TTL and grace period of heartbeats."""
+
+    ttl: timedelta
+    deregister_critical_after: timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,17 +664,45 @@ class SubsystemRegistration:
     configuration: JsonObject
     health: HealthReport
     registered_at: datetime
+    health_check: SubsystemHealthCheck = SubsystemHealthCheck(
+        timedelta(seconds=30), timedelta(minutes=5)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ToolChange:
+    """``ProtocolMCPToolChange``: a change of the tools a registry serves."""
+
+    change: MCPToolChangeKind
+    subsystem_name: str
+    registration_id: UUID
+    observed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ContentAnnotations:
+    """``ProtocolMCPContentAnnotations``: hints of a content block."""
+
+    audience: tuple[MCPContentAudience, ...] = ()
+    priority: float | None = None
+    last_modified: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ContentBlock:
-    """``ProtocolMCPContentBlock``: one block of a tool result."""
+    """``ProtocolMCPContentBlock``: one block of a tool result (MTP-7)."""
 
     kind: MCPContentKind
     text: str | None = None
     data: bytes | None = None
     mime_type: str | None = None
     uri: str | None = None
+    name: str | None = None
+    title: str | None = None
+    description: str | None = None
+    size: int | None = None
+    annotations: ContentAnnotations | None = None
+    meta: JsonObject = field(default_factory=dict[str, JsonValue])
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +719,7 @@ class ToolResult:
     started_at: datetime
     duration: timedelta
     attempts: int = 1
+    has_structured_content: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,20 +731,57 @@ class Progress:
     message: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    """``ProtocolMCPAttemptRecord``: one attempt of a tool execution."""
+
+    execution_id: UUID
+    attempt: int
+    correlation_id: UUID
+    tool_name: str
+    subsystem_name: str
+    outcome: MCPAttemptOutcome
+    started_at: datetime
+    duration: timedelta
+    error_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolMetrics:
+    """``ProtocolMCPToolMetrics``: attempt statistics of one tool."""
+
+    tool_name: str
+    subsystem_name: str | None
+    window_start: datetime
+    window_end: datetime
+    calls: int
+    tool_errors: int
+    transport_failures: int
+    latency_p50: timedelta | None
+    latency_p95: timedelta | None
+
+
 def tool_result_with_attempts(
-    result: ProtocolMCPToolResult, attempts: int
+    result: ProtocolMCPToolResult,
+    attempts: int,
+    *,
+    execution_id: UUID | None = None,
 ) -> ToolResult:
-    """Copy ``result`` with ``attempts`` set (the registry counts failovers).
+    """Copy ``result`` with ``attempts`` (and the execution's id) set.
+
+    The registry counts failovers and gives every attempt of one execution
+    the same id.
 
     Args:
         result: A result as a tool proxy returned it.
         attempts: Subsystems tried, including the one that served.
+        execution_id: The execution's id; ``None`` keeps the result's.
 
     Returns:
         An equal result whose ``attempts`` is ``attempts``.
     """
     return ToolResult(
-        execution_id=result.execution_id,
+        execution_id=result.execution_id if execution_id is None else execution_id,
         tool_name=result.tool_name,
         subsystem_name=result.subsystem_name,
         correlation_id=result.correlation_id,
@@ -387,4 +791,5 @@ def tool_result_with_attempts(
         started_at=result.started_at,
         duration=result.duration,
         attempts=attempts,
+        has_structured_content=result.has_structured_content,
     )
