@@ -8,7 +8,19 @@ repository at ``--root`` (default: the one holding this script)::
     namespace_isolation.py layers [--root DIR]     # import-linter: domain layering
     namespace_isolation.py layout [--root DIR]     # PEP 420 layout of src/omnibase
 
-Exit status: 0 clean, 1 violations, 2 when the graph cannot be built.
+Before grimp or import-linter reads the SPI, every file they would read is
+read the way the AST validator reads it (:mod:`scripts.spi_validator.source`):
+a file that cannot be read as Python (not UTF-8, an encoding declaration, a
+FIFO, a dangling link, a link loop, a syntax error) is reported by name and
+no graph is built, so neither tool ever sees it (they fail on such files with
+tracebacks or a Rust panic).
+
+The allow-list and the layering are those of the AST validator: the
+allow-list in :mod:`scripts.spi_validator.imports`, the layering in
+``.importlinter`` (declared there only).
+
+Exit status: 0 clean, 1 violations, 2 when the graph cannot be built (the
+files that prevent it are listed).
 """
 
 import argparse
@@ -20,28 +32,40 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
-import grimp
-from grimp.exceptions import GrimpException
+if __package__ in (None, ""):  # run as a file: make `scripts.*` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SPI: Final = "omnibase.protocols"
-REPO: Final = Path(__file__).resolve().parent.parent
-LAYERS_CONFIG: Final = REPO / ".importlinter"
-#: Top-level external packages the SPI may import; ``collections`` only as
-#: ``collections.abc`` (grimp records external imports by top-level package).
-ALLOWED: Final = frozenset(
-    {"typing", "collections", "uuid", "datetime", "enum", "types"}
+import grimp
+
+from scripts.spi_validator import layers
+from scripts.spi_validator.imports import ALLOWED_MODULES, FUTURE_FEATURES
+from scripts.spi_validator.names import SPI_ROOT, is_spi
+from scripts.spi_validator.rules import Diagnostic
+from scripts.spi_validator.source import (
+    UNREADABLE,
+    iter_files,
+    quiet,
+    read_and_parse,
+    read_source,
 )
+
+SPI: Final = SPI_ROOT
+REPO: Final = Path(__file__).resolve().parent.parent
+LAYERS_CONFIG: Final = layers.CONFIG
+#: Top-level external packages the SPI may import (grimp records external
+#: imports by top-level package): ``collections`` only as ``collections.abc``,
+#: ``__future__`` only for ``annotations``.
+ALLOWED: Final = frozenset(m.partition(".")[0] for m in ALLOWED_MODULES)
 NAMESPACE_ENTRIES: Final = frozenset({"protocols", "spi_conformance", "__pycache__"})
+_SHOWN: Final = ", ".join([*ALLOWED_MODULES, "SPI"])
 _COLLECTIONS_ABC = re.compile(r"\s*(from|import)\s+collections\.abc\b")
+_FUTURE = re.compile(
+    r"\s*from\s+__future__\s+import\s+\(?\s*(?P<names>[\w\s,]+?)\s*\)?\s*(#.*)?$"
+)
 
 
 class GraphError(Exception):
     """The import graph of the SPI cannot be built from the given root."""
-
-
-def _is_spi(module: str) -> bool:
-    """Tell whether ``module`` is the SPI package or one of its modules."""
-    return module == SPI or module.startswith(SPI + ".")
 
 
 def _source(root: Path, module: str) -> str:
@@ -49,6 +73,35 @@ def _source(root: Path, module: str) -> str:
     base = Path("src", *module.split("."))
     module_file = base.with_suffix(".py")
     return str(module_file if (root / module_file).is_file() else base / "__init__.py")
+
+
+def unreadable_files(package: Path) -> list[Diagnostic]:
+    """Return why grimp could not read every Python file of ``package``.
+
+    Args:
+        package: The SPI package folder.
+
+    Returns:
+        Findings of the validator's input and I/O rules that leave a file's
+        imports unknown; empty when every file reads as Python.
+    """
+    found: list[Diagnostic] = []
+    with quiet():
+        for item in iter_files(str(package)):
+            if isinstance(item, Diagnostic):
+                if item.code in UNREADABLE and item.code != "SPI011":
+                    found.append(item)
+                continue
+            data = read_source(item)
+            if isinstance(data, Diagnostic):
+                found.append(data)
+                continue
+            found += [
+                d
+                for d in read_and_parse(data, item).diagnostics
+                if d.code in UNREADABLE
+            ]
+    return found
 
 
 def build_graph(root: Path) -> grimp.ImportGraph | None:
@@ -61,11 +114,19 @@ def build_graph(root: Path) -> grimp.ImportGraph | None:
         The graph, or None when the root holds no SPI package yet.
 
     Raises:
-        GraphError: ``omnibase.protocols`` resolves to another tree.
+        GraphError: ``omnibase.protocols`` resolves to another tree, or a file
+            of the SPI cannot be read as Python.
     """
     package = root / "src" / "omnibase" / "protocols"
     if not (package / "__init__.py").is_file():
         return None
+    problems = unreadable_files(package)
+    if problems:
+        listed = "\n".join(f"  {d}" for d in sorted(problems))
+        raise GraphError(
+            f"{len(problems)} file(s) cannot be read as Python, so their imports "
+            f"are unknown:\n{listed}"
+        )
     sys.path.insert(0, str(root / "src"))
     spec = importlib.util.find_spec(SPI)
     origin = Path(spec.origin).resolve() if spec and spec.origin else None
@@ -78,19 +139,23 @@ def _why_forbidden(imported: str, line: str) -> str | None:
     """Explain why the SPI may not import ``imported``, or None if it may."""
     top = imported.partition(".")[0]
     if top == "collections":
-        if _COLLECTIONS_ABC.match(line):
-            return None
-        return "only collections.abc is allowed, not collections itself"
-    if top in ALLOWED:
-        return None
-    if top == "omnibase":
-        return (
+        allowed = _COLLECTIONS_ABC.match(line) is not None
+        why = "only collections.abc is allowed, not collections itself"
+    elif top == "__future__":
+        future = _FUTURE.match(line)
+        listed = str(future.group("names")) if future else ""
+        names = {n.strip() for n in listed.split(",") if n.strip()}
+        allowed = bool(names) and names <= FUTURE_FEATURES
+        why = "only `from __future__ import annotations` is allowed"
+    elif top == "omnibase":
+        allowed = False
+        why = (
             "an implementation package: the SPI must not depend on its implementations"
         )
-    return (
-        "outside the allow-list (typing, collections.abc, uuid, datetime, enum, "
-        "types, SPI)"
-    )
+    else:
+        allowed = top in ALLOWED
+        why = f"outside the allow-list ({_SHOWN})"
+    return None if allowed else why
 
 
 def check_allowlist(root: Path) -> list[str]:
@@ -99,9 +164,9 @@ def check_allowlist(root: Path) -> list[str]:
     if graph is None:
         return []
     found: list[tuple[str, int, str]] = []
-    for importer in (m for m in graph.modules if _is_spi(m)):
+    for importer in (m for m in graph.modules if is_spi(m)):
         for imported in graph.find_modules_directly_imported_by(importer):
-            if _is_spi(imported):
+            if is_spi(imported):
                 continue
             for detail in graph.get_import_details(
                 importer=importer, imported=imported
@@ -133,7 +198,7 @@ def check_layers(root: Path) -> list[str]:
         f"{_source(root, SPI)}:{detail['line_number']}: the root package {SPI} "
         f"must import nothing from the SPI (`{detail['line_contents']}`)"
         for imported in sorted(graph.find_modules_directly_imported_by(SPI))
-        if _is_spi(imported)
+        if is_spi(imported)
         for detail in graph.get_import_details(importer=SPI, imported=imported)
     ]
     from importlinter import configuration  # noqa: PLC0415 (heavy, needed only here)
@@ -215,10 +280,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = args.root.resolve()
     try:
         problems = CHECKS[args.check](root)
-    except (GraphError, GrimpException) as exc:
+    except GraphError as exc:
+        print(
+            f"{args.check}: cannot build the import graph of {SPI}: {exc}",
+            file=sys.stderr,
+        )
+        return 2
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # grimp's Rust panics derive from BaseException
         print(
             f"{args.check}: cannot build the import graph of {SPI} "
-            f"({type(exc).__name__}: {exc}); see the layout check",
+            f"({type(exc).__name__}: {exc}); see the layout and ast checks",
             file=sys.stderr,
         )
         return 2

@@ -6,15 +6,20 @@
 # DIR is the repository root to check (default: the one holding this script);
 # the tools come from this script's repository (.venv/bin/python if present,
 # else python3). Four checks, each reporting every violation it finds:
-#   allow-list  the SPI imports only typing, collections.abc, uuid, datetime,
-#               enum and itself (grimp import graph, external packages included)
-#   layers      types <- errors <- core <- event_bus | container | mcp
-#               <- workflow_orchestration, and the root package imports nothing
-#               from the SPI (import-linter contract in .importlinter)
+#   allow-list  the SPI imports only typing, collections.abc, types, uuid,
+#               datetime, enum and itself (grimp import graph, external
+#               packages included; `from __future__ import annotations` too)
+#   layers      the domain layering declared in .importlinter (import-linter,
+#               indirect imports included), and the root package imports
+#               nothing from the SPI
 #   layout      PEP 420: no src/omnibase/__init__.py, only protocols/ and
 #               spi_conformance/ in src/omnibase, an __init__.py in every SPI package
-#   ast         the import rules of scripts/ast_spi_validator.py (dynamic and
-#               conditional imports, TYPE_CHECKING, relative imports, ...)
+#   ast         the input, import and import-time rules of
+#               scripts/ast_spi_validator.py (unreadable files, symlinks, stubs,
+#               compiled code; dynamic, conditional and relative imports,
+#               TYPE_CHECKING; code that runs at import)
+# A file that cannot be read as Python is named, and no import graph is built
+# from it (allow-list and layers fail with status 2 for that step).
 # Exit status: 0 when every check passes, 1 otherwise, 2 on a usage error.
 set -euo pipefail
 
@@ -25,7 +30,7 @@ while [ $# -gt 0 ]; do
     --root)
       [ -d "${2:-}" ] || { echo "validate-namespace-isolation: --root needs a directory" >&2; exit 2; }
       root=$(cd "$2" && pwd); shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "validate-namespace-isolation: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,7 +48,7 @@ ast_rules() {
     echo "ast: no Python files under ${spi#"$root"/}: nothing to check"
     return 0
   fi
-  "$py" "$here/ast_spi_validator.py" --select SPI0,SPI1 "$spi"
+  "$py" "$here/ast_spi_validator.py" --select SPI0,SPI1,SPI4 "$spi"
 }
 
 failed=0

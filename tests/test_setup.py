@@ -2,8 +2,10 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,68 @@ def test_a_second_bootstrap_installs_nothing() -> None:
     assert result.returncode == 0, result.stderr
     assert "locked dependencies already installed" in result.stdout
     assert "installing the locked" not in result.stdout
+
+
+def has_pip(venv: Path) -> bool:
+    """Tell whether ``venv`` is a virtual environment whose pip works."""
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode == 0 and str(venv) in result.stdout
+
+
+def test_an_interrupted_venv_creation_is_repaired(tmp_path: Path) -> None:
+    venv = tmp_path / "with space" / "venv"
+    started = subprocess.Popen(
+        [BASH, str(BOOTSTRAP), "--venv", str(venv), "--venv-only"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (venv / "pyvenv.cfg").exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.killpg(started.pid, signal.SIGKILL)  # in its first seconds: during `venv`
+    started.wait()
+    assert (venv / "pyvenv.cfg").exists()
+
+    result = run_bootstrap("--venv", str(venv), "--venv-only")
+    assert result.returncode == 0, result.stderr
+    assert "incomplete (an interrupted run?); re-creating it" in result.stdout
+    assert has_pip(venv)
+
+
+def test_two_bootstraps_at_once(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    command = [BASH, str(BOOTSTRAP), "--venv", str(venv), "--venv-only"]
+    runs = [
+        subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert sum("creating" in out for out, _ in outputs) == 1
+    assert has_pip(venv)
+
+
+def test_a_read_only_home_does_not_stop_the_bootstrap(tmp_path: Path) -> None:
+    venv = Path(sys.prefix)
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    blocker = tmp_path / "home-is-a-file"
+    blocker.write_text("", encoding="utf-8")  # nothing can be made below it
+    env = {**os.environ, "HOME": str(blocker / "home")}
+    env.pop("XDG_CACHE_HOME", None)
+    env.pop("PRE_COMMIT_HOME", None)
+    result = run_bootstrap("--python", version, "--venv", str(venv), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (venv / ".pre-commit-cache").is_dir()
 
 
 def test_bootstrap_refuses_clearly_without_python_3_12(tmp_path: Path) -> None:

@@ -1,28 +1,11 @@
 """The built wheel ships exactly the SPI and works with the standard library alone."""
 
-import importlib.util
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_check_wheel() -> ModuleType:
-    """Import scripts/check_wheel.py as a module."""
-    spec = importlib.util.spec_from_file_location(
-        "check_wheel", ROOT / "scripts" / "check_wheel.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check_wheel = load_check_wheel()
+from scripts import check_wheel
 
 GOOD_METADATA = (
     "Metadata-Version: 2.4\nName: omnibase-spi\nRequires-Python: >=3.12\n"

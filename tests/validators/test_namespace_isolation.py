@@ -1,5 +1,6 @@
 """scripts/validate-namespace-isolation.sh on small fake SPI trees."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from scripts import namespace_isolation
+from scripts.spi_validator import imports
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "validate-namespace-isolation.sh"
@@ -178,3 +180,103 @@ def test_layout_in_process(repo: Path) -> None:
     assert namespace_isolation.check_layout(repo) == [
         "src/omnibase/protocols: missing: the SPI package lives here"
     ]
+
+
+# -- bad input: named, never a traceback ---------------------------------------
+
+BAD_INPUTS = {
+    "not-utf8": b'"""X."""\nx = "\xff"\n',
+    "unknown-encoding": b'# coding: bogus\n"""X."""\n',
+    "utf-7": b'# coding: utf-7\n"""X."""\nx = 1  # +AAo-import os\n',
+    "utf-16": '"""X."""\n'.encode("utf-16"),
+    "nul": b'"""X."""\nx = 1\x00\n',
+    "dangling-link": None,
+    "link-loop": None,
+    "folder-loop": None,
+    "fifo": None,
+}
+
+
+def make_bad(kind: str, core: Path) -> None:
+    """Put a ``core/bad.py`` of ``kind`` into the fake SPI."""
+    bad = core / "bad.py"
+    content = BAD_INPUTS[kind]
+    if content is not None:
+        bad.write_bytes(content)
+    elif kind == "dangling-link":
+        bad.symlink_to(core / "gone.py")
+    elif kind == "link-loop":
+        bad.symlink_to(core / "other.py")
+        (core / "other.py").symlink_to(bad)
+    elif kind == "folder-loop":
+        bad.symlink_to(core, target_is_directory=True)
+    else:
+        os.mkfifo(bad)
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_INPUTS))
+def test_bad_input_is_named_without_a_traceback(repo: Path, kind: str) -> None:
+    core = spi(repo, "core")
+    make_bad(kind, core)
+    status, output, steps = validate("--root", str(repo))
+    assert status == 1
+    assert "Traceback" not in output
+    assert "panicked" not in output.lower()
+    assert steps["allow-list"] == steps["layers"] == steps["ast"] == "FAILED"
+    assert "src/omnibase/protocols/core/bad.py" in output
+    for check in ("allowlist", "layers"):
+        result = subprocess.run(
+            [sys.executable, str(HELPER), check, "--root", str(repo)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "cannot be read as Python" in result.stderr
+        assert "core/bad.py" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def allowlist(root: Path) -> tuple[int, str]:
+    """Run the allow-list check in its own process (it imports the fake SPI)."""
+    result = subprocess.run(
+        [sys.executable, str(HELPER), "allowlist", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_allowlist_accepts_future_annotations_and_types(repo: Path) -> None:
+    module = spi(repo, "types/extra.py")
+    module.write_text(
+        '"""X."""\nfrom __future__ import annotations\n'
+        "from types import MappingProxyType\n",
+        encoding="utf-8",
+    )
+    assert allowlist(repo) == (0, "")
+    module.write_text(
+        '"""X."""\nfrom __future__ import generator_stop\nimport types\n',
+        encoding="utf-8",
+    )
+    assert allowlist(repo) == (
+        1,
+        "src/omnibase/protocols/types/extra.py:2: omnibase.protocols.types.extra "
+        "imports __future__ (`from __future__ import generator_stop`): only "
+        "`from __future__ import annotations` is allowed\n",
+    )
+
+
+def test_the_allow_list_is_the_validators(repo: Path) -> None:
+    assert {
+        m.partition(".")[0] for m in imports.ALLOWED_MODULES
+    } == namespace_isolation.ALLOWED
+
+
+def test_positions_are_right_with_cr_only_line_endings(repo: Path) -> None:
+    spi(repo, "core/cr.py").write_bytes(b'"""X."""\rx = 1\rimport os\r')
+    status, output = allowlist(repo)
+    assert status == 1
+    assert output.startswith("src/omnibase/protocols/core/cr.py:3: ")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import ast_spi_validator as validator
+from scripts import spi_validator as validator
+from scripts.spi_validator import imports, layers, source
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "ast_spi_validator.py"
@@ -195,15 +196,15 @@ def test_symlink_loop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     status, out, _ = run([str(tmp_path / "a.py")], capsys)
     assert (status, codes(out)) == (2, ["SPI009"])
     status, out, _ = run([str(tmp_path)], capsys)
-    assert (status, codes(out)) == (2, ["SPI009", "SPI009"])
+    assert (status, codes(out)) == (2, ["SPI009", "SPI012", "SPI009", "SPI012"])
 
 
 def test_directory_without_python_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "README.txt").write_text("no code\n", encoding="utf-8")
-    (tmp_path / "__pycache__").mkdir()
-    (tmp_path / "__pycache__" / "cached.py").write_text("import os\n", encoding="utf-8")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.py").write_text("import os\n", encoding="utf-8")
     status, out, _ = run([str(tmp_path)], capsys)
     assert (status, out) == (
         2,
@@ -225,7 +226,7 @@ def test_unreadable_file(
         raise PermissionError(13, "Permission denied", args[0])
 
     # Running as root, chmod 000 does not stop reads: shadow open() instead.
-    monkeypatch.setattr(validator, "open", refuse, raising=False)
+    monkeypatch.setattr(source, "open", refuse, raising=False)
     status, out, _ = run([str(bad_file)], capsys)
     assert (status, out) == (
         2,
@@ -249,9 +250,31 @@ def test_input_errors_are_never_filtered(
     assert (status, codes(out)) == (2, ["SPI010"])
 
 
-def test_directories_skip_caches_and_hidden_folders(tmp_path: Path) -> None:
+def test_directories_skip_hidden_folders_only(tmp_path: Path) -> None:
     for folder in ("pkg", "pkg/__pycache__", "pkg/.hidden", "pkg/sub"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "m.py").write_text('"""D."""\n', encoding="utf-8")
-    files = list(validator.iter_files(str(tmp_path / "pkg")))
-    assert files == [str(tmp_path / "pkg/m.py"), str(tmp_path / "pkg/sub/m.py")]
+    files = [
+        f for f in validator.iter_files(str(tmp_path / "pkg")) if isinstance(f, str)
+    ]
+    assert files == [
+        str(tmp_path / "pkg/m.py"),
+        str(tmp_path / "pkg/__pycache__/m.py"),
+        str(tmp_path / "pkg/sub/m.py"),
+    ]
+
+
+def test_an_unreadable_layering_is_a_usage_error(
+    bad_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken() -> object:
+        raise layers.LayeringError(".importlinter has no layers contract")
+
+    monkeypatch.setattr(imports, "layering", broken)
+    bad_file.write_text('"""D."""\nfrom ..mcp import x\n', encoding="utf-8")
+    spi_file = bad_file.parent / "src/omnibase/protocols/core/m.py"
+    spi_file.parent.mkdir(parents=True)
+    bad_file.rename(spi_file)
+    status, out, err = run([str(spi_file)], capsys)
+    assert (status, out) == (2, "")
+    assert "cannot read the SPI layering: .importlinter has no layers contract" in err

@@ -1,14 +1,16 @@
-"""Evasion corpus: ways to smuggle a forbidden import or Any into the SPI.
+"""Evasion corpus: ways to smuggle a forbidden import, Any or code into the SPI.
 
-Each entry must be caught by the default run (import and Any rules, no
-``--check-protocols``) with the expected code.
+Each entry must be caught by the default run (input, import, Any and
+import-time rules, no ``--check-protocols``) with the expected code; each
+legitimate form must pass it.
 """
 
 import pytest
 
-from scripts import ast_spi_validator as validator
+from scripts import spi_validator as validator
 
 PATH = "src/omnibase/protocols/core/sample.py"
+ERRORS = "src/omnibase/protocols/errors.py"
 
 CORPUS: list[tuple[str, str, str]] = [
     # -- forbidden imports, statically visible --------------------------------
@@ -21,7 +23,13 @@ CORPUS: list[tuple[str, str, str]] = [
         "SPI101",
     ),
     ("from-continuation", "from omnibase.core \\\n    import Node\n", "SPI101"),
-    ("future", "from __future__ import annotations\n", "SPI101"),
+    ("future-feature", "from __future__ import generator_stop\n", "SPI101"),
+    (
+        "future-late",
+        '"""D."""\nimport typing\nfrom __future__ import annotations\n',
+        "SPI113",
+    ),
+    ("future-module", "import __future__\n", "SPI101"),
     ("typing-extensions", "from typing_extensions import Protocol\n", "SPI101"),
     ("collections-itself", "from collections import abc\n", "SPI101"),
     ("namespace-sibling", "from omnibase import model\n", "SPI101"),
@@ -162,6 +170,105 @@ CORPUS: list[tuple[str, str, str]] = [
     ("string-pydantic", 'def f(x: "pydantic.BaseModel") -> None: ...\n', "SPI110"),
     ("string-omnibase-core", 'def f(x: "omnibase.core.Node") -> None: ...\n', "SPI110"),
     ("string-in-union", 'def f(x: "int | os.PathLike[str]") -> None: ...\n', "SPI110"),
+    # -- Any without saying Any -------------------------------------------------
+    ("unannotated-param", "def f(self, x) -> None: ...\n", "SPI205"),
+    ("unannotated-return", "def f(x: int): ...\n", "SPI206"),
+    ("bare-io", "import typing\ndef f(x: typing.IO) -> None: ...\n", "SPI202"),
+    (
+        "bare-spi-generic",
+        "class ProtocolPage[T](Protocol): ...\ndef f(p: ProtocolPage) -> None: ...\n",
+        "SPI202",
+    ),
+    (
+        "typevar-bound-string",
+        'import typing\nT = typing.TypeVar("T", bound="Any")\n',
+        "SPI201",
+    ),
+    ("cast-string", 'import typing\nx = typing.cast("Any", 1)\n', "SPI201"),
+    ("concatenated-annotation", 'def f(x: "An" + "y") -> None: ...\n', "SPI204"),
+    ("formatted-annotation", 'def f(x: f"{A}") -> None: ...\n', "SPI204"),
+    # -- code that runs at import -----------------------------------------------
+    ("default-call", "def f(x: int = len('os')) -> None: ...\n", "SPI403"),
+    (
+        "default-builtins-chain",
+        "def f(x: object = ().__class__.__base__.__subclasses__()) -> None: ...\n",
+        "SPI403",
+    ),
+    (
+        "default-walrus",
+        "class P:\n    def f(self, x: int = (y := 1)) -> None: ...\n",
+        "SPI404",
+    ),
+    (
+        "class-decorator",
+        "@__import__('functools').total_ordering\nclass P: ...\n",
+        "SPI401",
+    ),
+    (
+        "method-decorator",
+        "class P:\n    @staticmethod\n    def f() -> None: ...\n",
+        "SPI401",
+    ),
+    ("metaclass", "class P(metaclass=type('M', (type,), {})): ...\n", "SPI402"),
+    ("class-kwargs", "class P(**{'metaclass': type}): ...\n", "SPI402"),
+    ("annotation-call", "def f(x: print('hi')) -> None: ...\n", "SPI405"),
+    ("base-call", "class P(type('B', (), {})): ...\n", "SPI405"),
+    ("alias-call", "X = type('X', (), {})\n", "SPI405"),
+    ("final-call", "from typing import Final\nX: Final = len('abc')\n", "SPI405"),
+    ("class-body-call", "class P:\n    print('x')\n", "SPI406"),
+    ("module-if", "if True:\n    X = 1\n", "SPI406"),
+    ("module-with", "with x:\n    X = 1\n", "SPI406"),
+    ("fstring-constant", "X = f'{print()}'\n", "SPI405"),
+    ("lambda-alias", "X = lambda: __import__('os')\n", "SPI405"),
+    ("comprehension", "X = [print(i) for i in ()]\n", "SPI405"),
+    (
+        "decorator-dynamic-import",
+        '@__import__("abc").abstractmethod\ndef f(): ...\n',
+        "SPI106",
+    ),
+    ("keyword-eval", "class P(Protocol, k=eval('1')): ...\n", "SPI107"),
+    ("base-reflection", "class P(vars(typing)['Protocol']): ...\n", "SPI109"),
+    # -- what a UTF-8 reading does not see ---------------------------------------
+    (
+        "utf-7",
+        '# coding: utf-7\n"""D."""\nx = 1  # +AAo-import os\n',
+        "SPI101",
+    ),
+]
+
+#: Legitimate SPI code: nothing of the default run may fire.
+LEGITIMATE: list[tuple[str, str]] = [
+    ("future-annotations", '"""D."""\n\nfrom __future__ import annotations\n'),
+    (
+        "read-only-table",
+        "from collections.abc import Mapping\n"
+        "from types import MappingProxyType\n"
+        "from typing import Final\n"
+        "NEXT: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(\n"
+        '    {"pending": ("running",), "running": ()}\n'
+        ")\n",
+    ),
+    (
+        "protocol",
+        "from typing import Protocol, overload, runtime_checkable\n"
+        "@runtime_checkable\n"
+        "class ProtocolA[T](Protocol):\n"
+        '    """D."""\n'
+        "    @property\n"
+        "    def x(self) -> T: ...\n"
+        "    def f(self, a: int = 1, *, b: str | None = None) -> None: ...\n",
+    ),
+    (
+        "error-class",
+        "from typing import override\n"
+        "class OopsError(Exception):\n"
+        "    def __init__(self, x: int) -> None:\n"
+        "        super().__init__(x)\n"
+        "        self.x = x\n"
+        "    @override\n"
+        "    def __str__(self) -> str:\n"
+        '        return f"oops {self.x}"\n',
+    ),
 ]
 
 
@@ -179,3 +286,10 @@ def test_corpus_is_large_and_unique() -> None:
 def test_evasion_is_caught(source: str, code: str) -> None:
     found = validator.check_source(source.encode(), PATH)
     assert code in {d.code for d in found}, found
+
+
+@pytest.mark.parametrize(
+    "source", [entry[1] for entry in LEGITIMATE], ids=[e[0] for e in LEGITIMATE]
+)
+def test_legitimate_code_passes(source: str) -> None:
+    assert validator.check_source(source.encode(), ERRORS) == []

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from scripts import ast_spi_validator as validator
+from scripts import spi_validator as validator
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = [path.read_bytes() for path in sorted(FIXTURES.rglob("*.py"))]
