@@ -17,7 +17,12 @@ tracebacks or a Rust panic).
 
 The allow-list and the layering are those of the AST validator: the
 allow-list in :mod:`scripts.spi_validator.imports`, the layering in
-``.importlinter`` (declared there only).
+``.importlinter`` (declared there only). grimp records the function-level
+``import importlib`` of a domain package's lazy re-export hook as an import
+of ``importlib``; the allow-list accepts it only on the line where the AST
+validator recognises the hook's exact shape (:mod:`scripts.spi_validator.lazy`)
+and reports it anywhere else. The hook's ``if TYPE_CHECKING:`` imports are
+edges of the graph (grimp reads them), so the layers see every re-export.
 
 Exit status: 0 clean, 1 violations, 2 when the graph cannot be built (the
 files that prevent it are listed).
@@ -38,6 +43,7 @@ if __package__ in (None, ""):  # run as a file: make `scripts.*` importable
 import grimp
 
 from scripts.spi_validator import layers
+from scripts.spi_validator.checker import lazy_import_line
 from scripts.spi_validator.imports import ALLOWED_MODULES, FUTURE_FEATURES
 from scripts.spi_validator.names import SPI_ROOT, is_spi
 from scripts.spi_validator.rules import Diagnostic
@@ -135,10 +141,30 @@ def build_graph(root: Path) -> grimp.ImportGraph | None:
     return grimp.build_graph(SPI, include_external_packages=True, cache_dir=None)
 
 
-def _why_forbidden(imported: str, line: str) -> str | None:
-    """Explain why the SPI may not import ``imported``, or None if it may."""
+def _why_forbidden(
+    imported: str, line: str, lazy_line: int | None = None, number: int = 0
+) -> str | None:
+    """Explain why the SPI may not import ``imported``, or None if it may.
+
+    Args:
+        imported: The imported module (grimp names external packages by
+            their top-level name).
+        line: The import's source line.
+        lazy_line: The line of the importer's lazy re-export hook's
+            ``import importlib``, if the AST validator accepts one.
+        number: The import's line number.
+
+    Returns:
+        Why not, or None.
+    """
     top = imported.partition(".")[0]
-    if top == "collections":
+    if top == "importlib":
+        allowed = lazy_line is not None and number == lazy_line
+        why = (
+            "importlib is allowed only in a domain package's lazy re-export hook "
+            "(`__getattr__` of the exact shape in scripts/spi_validator/lazy.py)"
+        )
+    elif top == "collections":
         allowed = _COLLECTIONS_ABC.match(line) is not None
         why = "only collections.abc is allowed, not collections itself"
     elif top == "__future__":
@@ -165,13 +191,24 @@ def check_allowlist(root: Path) -> list[str]:
         return []
     found: list[tuple[str, int, str]] = []
     for importer in (m for m in graph.modules if is_spi(m)):
+        source = _source(root, importer)
+        lazy_line = (
+            lazy_import_line(str(root / source))
+            if source.endswith("__init__.py")
+            else None
+        )
         for imported in graph.find_modules_directly_imported_by(importer):
             if is_spi(imported):
                 continue
             for detail in graph.get_import_details(
                 importer=importer, imported=imported
             ):
-                why = _why_forbidden(imported, detail["line_contents"])
+                why = _why_forbidden(
+                    imported,
+                    detail["line_contents"],
+                    lazy_line,
+                    detail["line_number"],
+                )
                 if why is not None:
                     found.append(
                         (

@@ -8,7 +8,9 @@
 # else python3). Four checks, each reporting every violation it finds:
 #   allow-list  the SPI imports only typing, collections.abc, types, uuid,
 #               datetime, enum and itself (grimp import graph, external
-#               packages included; `from __future__ import annotations` too)
+#               packages included; `from __future__ import annotations` too),
+#               and importlib only in a domain package's lazy re-export hook
+#               of the exact shape the AST validator accepts (SPI114)
 #   layers      the domain layering declared in .importlinter (import-linter,
 #               indirect imports included), and the root package imports
 #               nothing from the SPI
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
     --root)
       [ -d "${2:-}" ] || { echo "validate-namespace-isolation: --root needs a directory" >&2; exit 2; }
       root=$(cd "$2" && pwd); shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "validate-namespace-isolation: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done

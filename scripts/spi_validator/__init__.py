@@ -10,6 +10,7 @@ Run it as ``python scripts/ast_spi_validator.py [--check-protocols] [paths]``
 ``anytype``        ``SPI2xx``: ``typing.Any`` in every spelling
 ``contract``       ``SPI3xx``: module, Protocol and error-class shape
 ``runtime``        ``SPI4xx``: nothing runs at import but definitions
+``lazy``           the one exception: a package's lazy re-exports (``SPI114``)
 ``layers``         the layering, read from ``.importlinter`` (declared once)
 ``names``          qualified names the rules look for, in every spelling
 ``syntax``         small questions about syntax trees

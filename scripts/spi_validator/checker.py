@@ -12,6 +12,7 @@ from scripts.spi_validator.context import Context, Family
 from scripts.spi_validator.contract import ContractRules
 from scripts.spi_validator.generics import Generics
 from scripts.spi_validator.imports import ImportRules
+from scripts.spi_validator.lazy import LazyReexport, Module, examine
 from scripts.spi_validator.rules import Diagnostic, Rule
 from scripts.spi_validator.runtime import RuntimeRules
 from scripts.spi_validator.source import (
@@ -203,3 +204,43 @@ def _check_paths(paths: Sequence[str], protocols: bool) -> tuple[list[Diagnostic
     if generics.waits():
         _index_unchecked(generics, {os.path.abspath(path) for path in checked})
     return diagnostics + generics.resolve(), len(checked)
+
+
+def examine_file(path: str) -> LazyReexport | None:
+    """Read a module and check its lazy re-export (see :mod:`~.lazy`).
+
+    Args:
+        path: A module's path.
+
+    Returns:
+        What its lazy re-export exempts and the ``SPI114`` findings, or None
+        when the file cannot be read or parsed.
+    """
+    with quiet():
+        data = read_source(path)
+        if isinstance(data, Diagnostic):
+            return None
+        parsed = read_and_parse(data, path)
+        if parsed.tree is None or parsed.text is None:
+            return None
+        name, is_package = module_name_for(path)
+        ctx = Context(parsed.text, path, name, is_package, Generics())
+        ctx.bind_top_level(parsed.tree.body)
+        return examine(Module(name, is_package, path, ctx.qualify), parsed.tree)
+
+
+def lazy_import_line(path: str) -> int | None:
+    """Return the line of an accepted lazy re-export's ``import importlib``.
+
+    The namespace-isolation script's allow-list accepts ``importlib`` there
+    only (see :mod:`~.lazy`).
+
+    Args:
+        path: A package's ``__init__.py``.
+
+    Returns:
+        The line of the hook's import, or None when the file cannot be read
+        or holds no lazy re-export of the exact shape.
+    """
+    found = examine_file(path)
+    return None if found is None or found.problems else found.import_line

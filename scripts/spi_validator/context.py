@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Final
 
 from scripts.spi_validator.generics import Generics
+from scripts.spi_validator.lazy import NONE, LazyReexport
 from scripts.spi_validator.names import ERRORS_MODULE, FINAL, SPI_ROOT, TYPE_CHECKING
 from scripts.spi_validator.rules import Diagnostic
 from scripts.spi_validator.syntax import dotted
@@ -61,6 +62,8 @@ class Context:
         defined: Names the module binds at top level.
         constants: Top-level names annotated ``Final``.
         generics: The SPI's generics, across modules.
+        lazy: The package's lazy re-export, if any (:mod:`~.lazy`): the
+            nodes and codes it exempts, found before the walk.
         pos: Where the walk is.
         diagnostics: The findings, in walk order.
     """
@@ -86,6 +89,7 @@ class Context:
         self.aliases: dict[str, str] = {}
         self.defined: set[str] = set()
         self.constants: set[str] = set()
+        self.lazy: LazyReexport = NONE
         self.pos = Position()
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[tuple[int, int, str]] = set()
@@ -96,7 +100,13 @@ class Context:
     # -- findings -----------------------------------------------------------
 
     def report(self, node: ast.AST, code: str, message: str) -> None:
-        """Record a finding at ``node`` (or at the enclosing string annotation)."""
+        """Record a finding at ``node`` (or at the enclosing string annotation).
+
+        Nothing is recorded for a node and code a lazy re-export exempts.
+        """
+        exempt = self.lazy.exempt
+        if exempt and code in exempt.get(id(node), ()):
+            return
         finding = self.finding(node, code, message)
         key = (finding.line, finding.col, code)
         if key not in self._seen:

@@ -126,7 +126,7 @@ class ContractRules(Family):
         """Check the module's docstring, top-level statements and ``__all__``."""
         if docstring(tree) is None:
             self.report(tree, "SPI308", "module has no docstring")
-        exported: dict[str, ast.AST] = {}
+        exported: dict[str, ast.AST] = dict(self.ctx.lazy.reexports)
         all_nodes: list[ast.Assign | ast.AnnAssign] = []
         for index, stmt in enumerate(tree.body):
             if isinstance(stmt, ast.Import | ast.ImportFrom):

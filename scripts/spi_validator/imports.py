@@ -30,6 +30,7 @@ SPI110 import   annotation names a module outside the allow-list
 SPI111 import   wildcard import
 SPI112 import   import breaks the domain layering
 SPI113 import   `from __future__` import not at the top of the module
+SPI114 import   package __getattr__ is not the exact lazy re-export shape
 """)
 
 #: Standard-library modules the SPI may import (besides itself).
@@ -97,7 +98,9 @@ class ImportRules(Family):
         self._future_ok: set[ast.AST] = set()
 
     def on_Module(self, node: ast.Module) -> None:
-        """Note the future imports Python accepts: first, after the docstring."""
+        """Note the future imports Python accepts; report a lazy re-export's shape."""
+        for where, message in self.ctx.lazy.problems:
+            self.report(where, "SPI114", message)
         body = node.body
         start = 1 if body and _is_string(body[0]) else 0
         for stmt in body[start:]:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 from scripts.spi_validator.context import Context, Family, Position
+from scripts.spi_validator.lazy import Module, examine
 from scripts.spi_validator.names import (
     ANNOTATED,
     FACTORY_NAMES,
@@ -246,6 +247,9 @@ class Walker:
         sys.setrecursionlimit(max(limit, WALK_RECURSION_LIMIT))
         try:
             ctx.bind_top_level(tree.body)
+            ctx.lazy = examine(
+                Module(ctx.name, ctx.is_package, ctx.path, ctx.qualify), tree
+            )
             self.visit(tree)
         except RecursionError:
             return False

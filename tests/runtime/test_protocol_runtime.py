@@ -178,13 +178,37 @@ def test_isinstance_checks_only_that_members_exist(protocol: type) -> None:
     assert flagged == set(members)
 
 
+def _reexported(node: ast.ImportFrom) -> list[str]:
+    """Names a package's import from one of its SPI modules re-exports."""
+    if node.level or (node.module or "").startswith("omnibase.protocols."):
+        return [alias.asname or alias.name for alias in node.names]
+    return []
+
+
 def _public_names(module: ModuleType) -> set[str]:
-    """Names a module binds at top level: defined here, or re-exported by a package."""
+    """Names a module binds at top level: defined here, or re-exported by a package.
+
+    A package re-exports what it imports from its SPI modules, eagerly or
+    lazily (the imports under ``if TYPE_CHECKING:`` that type checkers read,
+    served at run time by its PEP 562 ``__getattr__``, which, with
+    ``__dir__``, is a hook, not a public name).
+    """
     assert module.__file__ is not None
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     is_package = hasattr(module, "__path__")
     names: set[str] = set()
     for node in tree.body:
+        if is_package and isinstance(node, ast.If):
+            for inner in node.body:
+                if isinstance(inner, ast.ImportFrom):
+                    names.update(_reexported(inner))
+            continue
+        if (
+            is_package
+            and isinstance(node, ast.FunctionDef)
+            and node.name in {"__getattr__", "__dir__"}
+        ):
+            continue
         if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             names.add(node.name)
         elif isinstance(node, ast.TypeAlias):
@@ -194,7 +218,7 @@ def _public_names(module: ModuleType) -> set[str]:
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
         elif isinstance(node, ast.ImportFrom) and is_package:
-            names.update(alias.asname or alias.name for alias in node.names)
+            names.update(_reexported(node))
     dunder = {name for name in names if name.startswith("__") and name.endswith("__")}
     private = {name for name in names if name.startswith("_")} - dunder
     return names - private - {"__all__"}

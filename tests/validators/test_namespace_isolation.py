@@ -280,3 +280,41 @@ def test_positions_are_right_with_cr_only_line_endings(repo: Path) -> None:
     status, output = allowlist(repo)
     assert status == 1
     assert output.startswith("src/omnibase/protocols/core/cr.py:3: ")
+
+
+def test_allowlist_accepts_importlib_only_in_the_lazy_hook(repo: Path) -> None:
+    """The clean tree's core/__init__.py re-exports lazily: its hook passes."""
+    init = spi(repo, "core/__init__.py")
+    good = init.read_text(encoding="utf-8")
+    assert "    import importlib\n" in good
+    assert allowlist(repo) == (0, "")
+    # The hook with another target: the AST validator withdraws the
+    # exception (SPI114), so the allow-list reports the import too.
+    init.write_text(
+        good.replace(
+            'importlib.import_module(f"{__name__}.{_SUBMODULE_OF[name]}")',
+            'importlib.import_module("os")',
+        ),
+        encoding="utf-8",
+    )
+    line = good.splitlines().index("    import importlib") + 1
+    status, output = allowlist(repo)
+    assert status == 1
+    assert output.startswith(
+        f"src/omnibase/protocols/core/__init__.py:{line}: omnibase.protocols.core "
+        "imports importlib (`import importlib`): importlib is allowed only in a "
+        "domain package's lazy re-export hook"
+    )
+    # The exact hook in a module that is not a package's __init__.py.
+    init.write_text(good, encoding="utf-8")
+    spi(repo, "core/hooked.py").write_text(
+        '"""X."""\n\n\ndef load(name: str) -> object:\n'
+        "    import importlib\n\n    return importlib.import_module(name)\n",
+        encoding="utf-8",
+    )
+    status, output = allowlist(repo)
+    assert status == 1
+    assert output.startswith(
+        "src/omnibase/protocols/core/hooked.py:5: omnibase.protocols.core.hooked "
+        "imports importlib"
+    )

@@ -5,12 +5,17 @@ import pytest
 from scripts.spi_validator import check_source, imports
 from scripts.spi_validator.layers import layering
 from tests.validators.rule_cases import (
+    GOOD_SPI,
     TYPES,
     Case,
     locations,
     src,
     uncovered,
 )
+
+#: A domain package that re-exports lazily (the clean tree's ``core``).
+LAZY_INIT = GOOD_SPI / "core" / "__init__.py"
+LAZY = LAZY_INIT.read_text(encoding="utf-8")
 
 CASES = [
     Case(
@@ -175,6 +180,18 @@ CASES = [
             from __future__ import annotations
             import typing
             '''),
+    ),
+    Case(
+        "SPI114",
+        LAZY.replace(
+            'importlib.import_module(f"{__name__}.{_SUBMODULE_OF[name]}")',
+            'importlib.import_module(f"{__name__}.{name}")',
+        ).replace(
+            '"ProtocolReducer": "protocol_registry"', '"ProtocolReducer": "gone"'
+        ),
+        ((6, 58), (12, 24), (17, 1)),
+        LAZY,
+        path=str(LAZY_INIT),
     ),
 ]
 

@@ -8,9 +8,14 @@ legitimate form must pass it.
 import pytest
 
 from scripts import spi_validator as validator
+from tests.validators.rule_cases import GOOD_SPI
 
 PATH = "src/omnibase/protocols/core/sample.py"
 ERRORS = "src/omnibase/protocols/errors.py"
+#: A domain package's __init__.py that re-exports lazily (the exception).
+LAZY_INIT = GOOD_SPI / "core" / "__init__.py"
+LAZY = LAZY_INIT.read_text(encoding="utf-8")
+_TARGET = 'importlib.import_module(f"{__name__}.{_SUBMODULE_OF[name]}")'
 
 CORPUS: list[tuple[str, str, str]] = [
     # -- forbidden imports, statically visible --------------------------------
@@ -228,6 +233,31 @@ CORPUS: list[tuple[str, str, str]] = [
     ),
     ("keyword-eval", "class P(Protocol, k=eval('1')): ...\n", "SPI107"),
     ("base-reflection", "class P(vars(typing)['Protocol']): ...\n", "SPI109"),
+    # -- the lazy re-export hook anywhere but a package's __init__.py ------------
+    (
+        "lazy-hook-in-a-module",
+        "def __getattr__(name: str) -> object:\n"
+        "    if name not in _SUBMODULE_OF:\n"
+        "        raise AttributeError(name)\n"
+        "    import importlib\n\n"
+        "    value: object = getattr(\n"
+        '        importlib.import_module(f"{__name__}.{_SUBMODULE_OF[name]}"), name\n'
+        "    )\n"
+        "    return value\n",
+        "SPI106",
+    ),
+    (
+        "getattr-hook-import-module",
+        "def __getattr__(name: str) -> object:\n"
+        "    import importlib\n"
+        "    return importlib.import_module(name)\n",
+        "SPI106",
+    ),
+    (
+        "getattr-hook-dunder-import",
+        "def __getattr__(name: str) -> object:\n    return __import__(name)\n",
+        "SPI106",
+    ),
     # -- what a UTF-8 reading does not see ---------------------------------------
     (
         "utf-7",
@@ -293,3 +323,98 @@ def test_evasion_is_caught(source: str, code: str) -> None:
 )
 def test_legitimate_code_passes(source: str) -> None:
     assert validator.check_source(source.encode(), ERRORS) == []
+
+
+#: Imports hidden in a package's lazy re-export hook: each withdraws the
+#: exception (SPI114) and is reported as it would be anywhere (the code).
+PACKAGE_CORPUS: list[tuple[str, str, str]] = [
+    (
+        "hook-imports-os",
+        LAZY.replace(_TARGET, 'importlib.import_module("os")'),
+        "SPI106",
+    ),
+    (
+        "hook-imports-a-sibling",
+        LAZY.replace(_TARGET, 'importlib.import_module("omnibase.protocols.mcp")'),
+        "SPI106",
+    ),
+    (
+        "hook-dunder-import",
+        LAZY.replace(_TARGET, '__import__(f"{__name__}.{_SUBMODULE_OF[name]}")'),
+        "SPI106",
+    ),
+    (
+        "hook-computed-target",
+        LAZY.replace(_TARGET, 'importlib.import_module(f"{__name__}.{name}")'),
+        "SPI106",
+    ),
+    (
+        "hook-relative-target",
+        LAZY.replace(_TARGET, 'importlib.import_module("..mcp", __name__)'),
+        "SPI106",
+    ),
+    (
+        "hook-importlib-util",
+        LAZY.replace("    import importlib\n", "    import importlib.util\n"),
+        "SPI101",
+    ),
+    (
+        "hook-second-import",
+        LAZY.replace("    import importlib\n", "    import importlib\n    import os\n"),
+        "SPI101",
+    ),
+    (
+        "hook-sys-modules",
+        LAZY.replace(
+            "    import importlib\n", "    import importlib\n    import sys\n"
+        ).replace(_TARGET, 'sys.modules["os"]'),
+        "SPI108",
+    ),
+    (
+        "table-names-no-submodule",
+        LAZY.replace(
+            '"ProtocolReducer": "protocol_registry"', '"ProtocolReducer": "os"'
+        ),
+        "SPI114",
+    ),
+    (
+        "table-climbs-out",
+        LAZY.replace(
+            '"ProtocolReducer": "protocol_registry"', '"ProtocolReducer": "..mcp"'
+        ),
+        "SPI114",
+    ),
+    (
+        "type-checking-hides-an-import",
+        LAZY.replace(
+            "ProtocolReducer\n\n__all__", "ProtocolReducer\n    import os\n\n__all__"
+        ),
+        "SPI114",
+    ),
+    (
+        "getattr-rebound",
+        LAZY + "\n\ngetattr = print\n",
+        "SPI114",
+    ),
+]
+
+
+def test_package_corpus_changes_the_shape() -> None:
+    assert len({source for _, source, _ in PACKAGE_CORPUS}) == len(PACKAGE_CORPUS)
+    assert all(source != LAZY for _, source, _ in PACKAGE_CORPUS)
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [entry[1:] for entry in PACKAGE_CORPUS],
+    ids=[entry[0] for entry in PACKAGE_CORPUS],
+)
+def test_evasion_in_a_lazy_package_is_caught(source: str, code: str) -> None:
+    found = {d.code for d in validator.check_source(source.encode(), str(LAZY_INIT))}
+    assert {"SPI114", code} <= found, found
+
+
+def test_the_lazy_re_export_passes_only_in_a_package() -> None:
+    assert validator.check_source(LAZY.encode(), str(LAZY_INIT)) == []
+    found = {d.code for d in validator.check_source(LAZY.encode(), PATH)}
+    assert {"SPI103", "SPI106", "SPI109"} <= found

@@ -1,13 +1,19 @@
-"""Dependency injection, service location and artifact management contracts."""
+"""Dependency injection, service location and artifact management contracts.
 
-from omnibase.protocols.container.protocol_artifact_container import (
-    ArtifactType,
-    ProtocolArtifactContainer,
-    ProtocolArtifactMetadata,
-)
-from omnibase.protocols.container.protocol_service_registry import (
-    ProtocolServiceRegistry,
-)
+Every name below is imported from the module that defines it on first
+use (PEP 562): ``from omnibase.protocols.container import X`` loads ``X``'s
+module and what it imports, not the whole package.
+"""
+
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from .protocol_artifact_container import (
+        ArtifactType,
+        ProtocolArtifactContainer,
+        ProtocolArtifactMetadata,
+    )
+    from .protocol_service_registry import ProtocolServiceRegistry
 
 __all__ = [
     "ArtifactType",
@@ -15,3 +21,38 @@ __all__ = [
     "ProtocolArtifactMetadata",
     "ProtocolServiceRegistry",
 ]
+
+_SUBMODULE_OF: Final = {
+    "ArtifactType": "protocol_artifact_container",
+    "ProtocolArtifactContainer": "protocol_artifact_container",
+    "ProtocolArtifactMetadata": "protocol_artifact_container",
+    "ProtocolServiceRegistry": "protocol_service_registry",
+}
+"""The submodule of this package that defines each name of ``__all__``."""
+
+
+def __getattr__(name: str) -> object:
+    """Import the submodule that defines ``name`` on first use (PEP 562).
+
+    Args:
+        name: An attribute the package does not hold yet.
+
+    Returns:
+        The object named ``name`` in the submodule that defines it.
+
+    Raises:
+        AttributeError: ``name`` is not one of the package's exports.
+    """
+    if name not in _SUBMODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib  # noqa: PLC0415 (the lazy re-export the validators allow)
+
+    value: object = getattr(
+        importlib.import_module(f"{__name__}.{_SUBMODULE_OF[name]}"), name
+    )
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the package's exports, imported yet or not (PEP 562)."""
+    return list(__all__)

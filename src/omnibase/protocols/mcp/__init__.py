@@ -1,9 +1,17 @@
-"""Model Context Protocol integration: registry, tool proxy, monitor, validator."""
+"""Model Context Protocol integration: registry, tool proxy, monitor, validator.
 
-from omnibase.protocols.mcp.protocol_mcp_monitor import ProtocolMCPMonitor
-from omnibase.protocols.mcp.protocol_mcp_registry import ProtocolMCPRegistry
-from omnibase.protocols.mcp.protocol_mcp_tool_proxy import ProtocolMCPToolProxy
-from omnibase.protocols.mcp.protocol_mcp_validator import ProtocolMCPValidator
+Every name below is imported from the module that defines it on first
+use (PEP 562): ``from omnibase.protocols.mcp import X`` loads ``X``'s
+module and what it imports, not the whole package.
+"""
+
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from .protocol_mcp_monitor import ProtocolMCPMonitor
+    from .protocol_mcp_registry import ProtocolMCPRegistry
+    from .protocol_mcp_tool_proxy import ProtocolMCPToolProxy
+    from .protocol_mcp_validator import ProtocolMCPValidator
 
 __all__ = [
     "ProtocolMCPMonitor",
@@ -11,3 +19,38 @@ __all__ = [
     "ProtocolMCPToolProxy",
     "ProtocolMCPValidator",
 ]
+
+_SUBMODULE_OF: Final = {
+    "ProtocolMCPMonitor": "protocol_mcp_monitor",
+    "ProtocolMCPRegistry": "protocol_mcp_registry",
+    "ProtocolMCPToolProxy": "protocol_mcp_tool_proxy",
+    "ProtocolMCPValidator": "protocol_mcp_validator",
+}
+"""The submodule of this package that defines each name of ``__all__``."""
+
+
+def __getattr__(name: str) -> object:
+    """Import the submodule that defines ``name`` on first use (PEP 562).
+
+    Args:
+        name: An attribute the package does not hold yet.
+
+    Returns:
+        The object named ``name`` in the submodule that defines it.
+
+    Raises:
+        AttributeError: ``name`` is not one of the package's exports.
+    """
+    if name not in _SUBMODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib  # noqa: PLC0415 (the lazy re-export the validators allow)
+
+    value: object = getattr(
+        importlib.import_module(f"{__name__}.{_SUBMODULE_OF[name]}"), name
+    )
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the package's exports, imported yet or not (PEP 562)."""
+    return list(__all__)

@@ -1,17 +1,53 @@
-"""Event-driven FSM orchestration: workflow event bus, node registry, persistence."""
+"""Event-driven FSM orchestration: workflow event bus, node registry, persistence.
 
-from omnibase.protocols.workflow_orchestration.protocol_workflow_event_bus import (
-    ProtocolWorkflowEventBus,
-)
-from omnibase.protocols.workflow_orchestration.protocol_workflow_node_registry import (
-    ProtocolWorkflowNodeRegistry,
-)
-from omnibase.protocols.workflow_orchestration.protocol_workflow_persistence import (
-    ProtocolWorkflowPersistence,
-)
+Every name below is imported from the module that defines it on first
+use (PEP 562): ``from omnibase.protocols.workflow_orchestration import X`` loads ``X``'s
+module and what it imports, not the whole package.
+"""
+
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from .protocol_workflow_event_bus import ProtocolWorkflowEventBus
+    from .protocol_workflow_node_registry import ProtocolWorkflowNodeRegistry
+    from .protocol_workflow_persistence import ProtocolWorkflowPersistence
 
 __all__ = [
     "ProtocolWorkflowEventBus",
     "ProtocolWorkflowNodeRegistry",
     "ProtocolWorkflowPersistence",
 ]
+
+_SUBMODULE_OF: Final = {
+    "ProtocolWorkflowEventBus": "protocol_workflow_event_bus",
+    "ProtocolWorkflowNodeRegistry": "protocol_workflow_node_registry",
+    "ProtocolWorkflowPersistence": "protocol_workflow_persistence",
+}
+"""The submodule of this package that defines each name of ``__all__``."""
+
+
+def __getattr__(name: str) -> object:
+    """Import the submodule that defines ``name`` on first use (PEP 562).
+
+    Args:
+        name: An attribute the package does not hold yet.
+
+    Returns:
+        The object named ``name`` in the submodule that defines it.
+
+    Raises:
+        AttributeError: ``name`` is not one of the package's exports.
+    """
+    if name not in _SUBMODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib  # noqa: PLC0415 (the lazy re-export the validators allow)
+
+    value: object = getattr(
+        importlib.import_module(f"{__name__}.{_SUBMODULE_OF[name]}"), name
+    )
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the package's exports, imported yet or not (PEP 562)."""
+    return list(__all__)
