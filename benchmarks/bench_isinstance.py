@@ -30,6 +30,12 @@ Two measurements:
   loop, divided by ``n``, is one check with its call, without the loop.
   The target is decided on these counts; without valgrind on the median
   per-round ratio of the CPU times and its 95% interval.
+
+The cached registration check: :func:`omnibase.spi_conformance.check_conformance`
+on the conforming object of a service protocol and of a data protocol
+(:data:`CONFORMANCE_PROTOCOLS`, the ``@property`` class for the data one),
+whose class it has checked before, against a plain positive ``isinstance``
+on the same object; measured and decided the same two ways.
 """
 
 import abc
@@ -64,6 +70,7 @@ from benchmarks.common import (
     ratio_text,
     seeded_decision,
 )
+from omnibase.spi_conformance import check_conformance
 
 KEY = "isinstance"
 TITLE = "isinstance / issubclass (ns per check)"
@@ -78,6 +85,12 @@ CENTRAL_SERVICE = (
 )
 CENTRAL_DATA = ("ProtocolOnexEnvelope", "EventMessage")
 """Protocols shown one by one (present ones only); all are in the aggregates."""
+
+CONFORMANCE_TARGET = 2.0
+"""The cached registration check: within 2x of a positive ``isinstance``."""
+
+CONFORMANCE_PROTOCOLS = ("ProtocolServiceRegistry", "ProtocolOnexEnvelope")
+"""A service and a data protocol the cached check is measured on (present ones)."""
 
 # Case labels. Service protocols:
 POS = "isinstance +"
@@ -94,6 +107,9 @@ POS_DATACLASS = "isinstance + frozen dataclass"
 POS_SLOTS = "isinstance + frozen slots dataclass"
 POS_PYDANTIC = "isinstance + frozen pydantic model"
 POS_PROPERTIES = "isinstance + @property class"
+# The registration check of omnibase.spi_conformance, its class checked before:
+CONF_SERVICE = "check_conformance (cached) +"
+CONF_DATA = "check_conformance (cached) + @property class"
 
 BASELINE_OF: Mapping[str, str] = {
     POS: ABC_POS,
@@ -106,8 +122,16 @@ BASELINE_OF: Mapping[str, str] = {
     POS_SLOTS: ABC_POS,
     POS_PYDANTIC: ABC_POS,
     POS_PROPERTIES: ABC_POS,
+    CONF_SERVICE: POS,
+    CONF_DATA: POS_PROPERTIES,
 }
-SHORT: Mapping[str, str] = {ABC_POS: "ABC +", ABC_NEG: "ABC -", ABC_SUB: "ABC sub +"}
+SHORT: Mapping[str, str] = {
+    ABC_POS: "ABC +",
+    ABC_NEG: "ABC -",
+    ABC_SUB: "ABC sub +",
+    POS: "isinstance +",
+    POS_PROPERTIES: "isinstance + @property",
+}
 """Baseline names in the table's baseline column."""
 
 SERVICE_CASES = (POS, NEG_MISSING, NEG_FIRST, NEG_EMPTY, SUB_POS, SUB_NEG)
@@ -291,7 +315,11 @@ def _timer(check: Check) -> timeit.Timer:
         f"{check.function}(obj, cls)",
         setup="obj = _obj; cls = _cls",  # locals inside timeit's loop function
         timer=time.process_time,
-        globals={"_obj": check.obj, "_cls": check.cls},
+        globals={
+            "_obj": check.obj,
+            "_cls": check.cls,
+            "check_conformance": check_conformance,
+        },
     )
 
 
@@ -375,18 +403,27 @@ def make_checks(info: spi.ProtocolInfo, *, pydantic: bool = True) -> list[Check]
         Check(ABC_NEG, "isinstance", empty, abc_base, False),
         Check(NEG_EMPTY, "isinstance", empty, proto, False),
     ]
+    conformance = info.name in CONFORMANCE_PROTOCOLS
     if info.kind == "service":
         full = service_class(info, info.members)
         partial = service_class(info, last)
+        implementation = full()
+        if conformance:
+            checks.append(
+                Check(CONF_SERVICE, "check_conformance", implementation, proto, True)
+            )
         return [
             *checks,
-            Check(POS, "isinstance", full(), proto, True),
+            Check(POS, "isinstance", implementation, proto, True),
             Check(NEG_MISSING, "isinstance", partial(), proto, False),
             Check(NEG_FIRST, "isinstance", service_class(info, first)(), proto, False),
             Check(ABC_SUB, "issubclass", abc_impl, abc_base, True),
             Check(SUB_POS, "issubclass", full, proto, True),
             Check(SUB_NEG, "issubclass", partial, proto, False),
         ]
+    properties = property_class(info)()
+    if conformance:
+        checks.append(Check(CONF_DATA, "check_conformance", properties, proto, True))
     checks += [
         Check(
             POS_DATACLASS,
@@ -402,7 +439,7 @@ def make_checks(info: spi.ProtocolInfo, *, pydantic: bool = True) -> list[Check]
             proto,
             True,
         ),
-        Check(POS_PROPERTIES, "isinstance", property_class(info)(), proto, True),
+        Check(POS_PROPERTIES, "isinstance", properties, proto, True),
         Check(NEG_MISSING, "isinstance", dataclass_instance(info, last), proto, False),
         Check(NEG_FIRST, "isinstance", dataclass_instance(info, first), proto, False),
     ]
@@ -416,6 +453,8 @@ def _verify(info: spi.ProtocolInfo, checks: Sequence[Check]) -> None:
     for check in checks:
         if check.function == "isinstance":
             answer = isinstance(check.obj, check.cls)
+        elif check.function == "check_conformance":
+            answer = check_conformance(check.obj, check.cls) == []
         else:
             answer = isinstance(check.obj, type) and issubclass(check.obj, check.cls)
         if answer is not check.expected:
@@ -460,8 +499,8 @@ def loop(obj, cls, n):
 
 EMPTY_LOOP = "(empty loop)"
 
-COUNTED = frozenset({ABC_POS, POS, POS_SLOTS, POS_PROPERTIES})
-"""Checks counted under callgrind: the target's and the other cached positives.
+COUNTED = frozenset({ABC_POS, POS, POS_SLOTS, POS_PROPERTIES, CONF_SERVICE, CONF_DATA})
+"""Checks counted under callgrind: the targets' and the other cached positives.
 
 The negatives and the uncached positives (plain frozen dataclasses) cost
 25k-250k instructions each; they are timed (ns rows), not counted, which
@@ -473,7 +512,10 @@ WARM_UP = 64
 
 
 def _loop_function(call: str) -> Callable[[object, object, int], None]:
-    namespace: dict[str, object] = {"repeat": itertools.repeat}
+    namespace: dict[str, object] = {
+        "repeat": itertools.repeat,
+        "check_conformance": check_conformance,
+    }
     # A fresh code object per check: each loop keeps its own specialisation.
     exec(_LOOP.format(call=call), namespace)
     function = namespace["loop"]
@@ -798,6 +840,116 @@ def _positive_target(
     return row, target
 
 
+def _conformance_decision(
+    timings: ProtocolTimings, case: str, counts: Counts, rounds: int
+) -> Decision:
+    name, base = timings.info.name, BASELINE_OF[case]
+    if counts:
+        return seeded_decision(
+            counts[(name, case)], counts[(name, base)], "instructions per check"
+        )
+    return paired_decision(
+        timings.samples[case],
+        timings.samples[base],
+        f"CPU time per check, {rounds} interleaved rounds",
+    )
+
+
+def conformance_rows(
+    by_name: Mapping[str, ProtocolTimings], counts: Counts, settings: Settings
+) -> tuple[list[Row], TargetResult | None]:
+    """Rows and target of the cached registration check against ``isinstance``.
+
+    Args:
+        by_name: Every protocol's timings, by name.
+        counts: Instructions per check (empty without valgrind).
+        settings: Round count.
+
+    Returns:
+        One ns row per measured protocol and, with valgrind, one
+        instruction row (with the verdict); the target over both protocols
+        (None when neither is present).
+    """
+    measured: list[tuple[ProtocolTimings, str]] = []
+    for name in CONFORMANCE_PROTOCOLS:
+        timings = by_name.get(name)
+        case = (
+            None
+            if timings is None
+            else (CONF_SERVICE if timings.info.kind == "service" else CONF_DATA)
+        )
+        if timings is not None and case is not None and case in timings.cases:
+            measured.append((timings, case))
+    if not measured:
+        return [], None
+    rows: list[Row] = []
+    decisions: dict[str, Decision] = {}
+    target_text = f"<= {CONFORMANCE_TARGET:.1f}x isinstance"
+    for timings, case in measured:
+        info, base = timings.info, BASELINE_OF[case]
+        decision = _conformance_decision(timings, case, counts, settings.timeit_repeats)
+        decisions[info.name] = decision
+        label = f"{info.name} ({len(info.members)}): {case}"
+        row = Row(
+            KEY,
+            label,
+            timings.cases[case],
+            "ns",
+            f"{SHORT[base]} {timings.cases[base].median:.0f}",
+            timings.ratio(case),
+        )
+        if not counts:
+            row = dataclasses.replace(
+                row,
+                ratio=decision.ratio,
+                target=target_text,
+                verdict=decide(decision, CONFORMANCE_TARGET),
+            )
+        rows.append(row)
+        if counts:
+            base_count = statistics.median(counts[(info.name, base)].values())
+            rows.append(
+                Row(
+                    KEY,
+                    f"instructions: {label}",
+                    Stats.of(counts[(info.name, case)].values()),
+                    "instr",
+                    f"{SHORT[base]} {base_count:.0f}",
+                    decision.ratio,
+                    target_text,
+                    decide(decision, CONFORMANCE_TARGET),
+                )
+            )
+    worst_name = max(decisions, key=lambda n: decisions[n].ratio)
+    worst = decisions[worst_name]
+    combined = Decision(
+        worst.ratio,
+        max(d.low for d in decisions.values()),
+        max(d.high for d in decisions.values()),
+        worst.method,
+    )
+    target = TargetResult(
+        "the cached registration check (check_conformance on an instance whose "
+        f"class was checked before) within {CONFORMANCE_TARGET:.0f}x of a "
+        "positive isinstance",
+        f"worst {ratio_text(worst.ratio)} ({worst_name}); "
+        + ", ".join(f"{n} {ratio_text(d.ratio)}" for n, d in decisions.items())
+        + f" (Python {python_version()})",
+        combined.ratio,
+        decide(combined, CONFORMANCE_TARGET),
+        "check_conformance keeps each class's result per protocol after the "
+        "first check: a later check of any instance of a class that defines "
+        "every member is two dictionary lookups and a copy of the (empty) "
+        "mismatch list, while a positive protocol isinstance runs "
+        "typing._ProtocolMeta.__instancecheck__ (pure Python) before the ABC "
+        "cache. A class that leaves data members to its instances (a dataclass "
+        "without slots) costs one instance __dict__ lookup per such member more.",
+        combined.method
+        + f"; the verdict needs every one of the {len(decisions)} protocols",
+    )
+    return rows, target
+
+
 def run(settings: Settings) -> SectionResult:
     """Run the section.
 
@@ -833,6 +985,10 @@ def run(settings: Settings) -> SectionResult:
         row, target = _positive_target(services, counts, settings)
         result.rows.append(row)
         result.targets.append(target)
+    rows, conformance = conformance_rows(by_name, counts, settings)
+    result.rows.extend(rows)
+    if conformance is not None:
+        result.targets.append(conformance)
     _notes(result, services, data, settings, counts)
     return result
 
@@ -875,6 +1031,15 @@ def _notes(
             f"instructions: not counted ({settings.method_note}); the target is "
             "decided on the CPU times."
         )
+    result.notes.append(
+        "Cached registration check: omnibase.spi_conformance.check_conformance("
+        "obj, protocol) on the conforming object of "
+        + " and ".join(CONFORMANCE_PROTOCOLS)
+        + " (a generated class; the @property class for a data protocol), "
+        "checked before (the timer's first call, the counted run's warm-up), "
+        "against isinstance(obj, protocol) on the same object: the cost a DI "
+        "container pays per registration once the class has been checked."
+    )
     result.notes.append(
         "Negative checks: isinstance walks the protocol's __protocol_attrs__ (a "
         "set, in hash-seed order) and stops at the first missing member. The "

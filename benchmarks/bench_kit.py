@@ -15,7 +15,10 @@ whole command (interpreter start-up and collection included); a suite's
 time is the sum of its test cases' times, grouped by module (each test
 case's ``classname`` is ``tests.conformance.test_reference_<suite>.<Class>``).
 The kit's other self-tests (broken variants, the rule registry, the
-framework) are not part of this figure.
+framework) are not part of this figure; the broken-variant self-test
+(:data:`BROKEN_VARIANTS`: every suite against deliberately broken
+implementations, in a pool of worker processes) gets its own wall-time row,
+without a target.
 
 Until the suites module can be imported, or when there are no reference
 files, the section prints one skipped row saying why. Quick mode does not
@@ -61,6 +64,9 @@ REFERENCE_FILES: Final = "test_reference_*.py"
 """The files that run each suite against its reference implementations."""
 
 _REFERENCE_PREFIX: Final = "test_reference_"
+
+BROKEN_VARIANTS: Final = "test_broken_variants.py"
+"""The kit's self-test against broken implementations (timed, no target)."""
 
 TARGET_SECONDS: Final = 30.0
 """The full kit against the references: under 30 s on this machine."""
@@ -292,6 +298,23 @@ def rows_and_target(runs: Sequence[KitRun]) -> tuple[list[Row], TargetResult]:
     return rows, target
 
 
+def broken_row(runs: Sequence[KitRun]) -> Row:
+    """The wall-time row of the broken-variant self-test (no target).
+
+    Raises:
+        BenchmarkError: No runs.
+    """
+    if not runs:
+        raise BenchmarkError("the broken-variant self-test was not run")
+    last = runs[-1]
+    return Row(
+        KEY,
+        f"broken-variant self-test ({last.tests} tests, {last.failed} failed), wall",
+        Stats.of(r.wall for r in runs),
+        "s",
+    )
+
+
 def run(settings: Settings) -> SectionResult:
     """Run the section.
 
@@ -310,6 +333,19 @@ def run(settings: Settings) -> SectionResult:
     rows, target = rows_and_target(runs)
     result.rows.extend(rows)
     result.targets.append(target)
+    broken = KIT_TESTS / BROKEN_VARIANTS
+    if broken.is_file():
+        result.rows.append(
+            broken_row(
+                [run_kit(sys.executable, [broken]) for _ in range(settings.kit_repeats)]
+            )
+        )
+        result.notes.append(
+            f"The broken-variant self-test ({broken.relative_to(REPO)}: every "
+            "suite against deliberately broken implementations, run by pytest "
+            "the same way) is timed on its own row, wall time of the pytest "
+            "process, without a target."
+        )
     result.notes.append(
         f"`{_shown_command()}` from the repository root, {len(runs)} run(s); the "
         "total is the wall time of the pytest process, a suite's time is the sum "

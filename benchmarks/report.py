@@ -193,19 +193,24 @@ baseline measured in the same run:
   at run time, that imports the standard-library modules the SPI loads and
   defines as many empty runtime-checkable protocols as the SPI has, with
   the same member names and kinds (property, method, async method), found
-  by walking the package. Also `import omnibase.protocols`, and one contract
+  by walking the package. Also `import omnibase.protocols`; one contract
   per domain package (`from <domain> import <Protocol>`) against the full
-  import; modules added to `sys.modules` and proof that all of them are
-  standard library or SPI.
+  import (the domain packages re-export lazily, PEP 562); every export
+  through its package (`from <domain> import *`), what laziness costs a
+  program that uses everything; modules added to `sys.modules` and proof
+  that all of them are standard library or SPI.
 - **isinstance**: every protocol of the SPI (found by walking the package)
   with generated conforming and non-conforming objects, against an
-  `abc.ABC` with the same members.
+  `abc.ABC` with the same members; and the kit's cached registration check
+  (`check_conformance` on an instance whose class it has checked before)
+  against a plain `isinstance`.
 - **typecheck**: CPU time of cold `mypy` runs with the repository's strict
   `mypy.ini`.
 - **validator**: `scripts/ast_spi_validator.py` against bare `ast.parse`
   of the same files.
 - **kit**: the conformance kit against the reference implementations
-  (total and per suite), once the kit's suites exist.
+  (total and per suite), and the kit's broken-variant self-test (wall time,
+  no target).
 
 ## Method
 
@@ -214,11 +219,12 @@ decided on one run of a few wall-clock samples:
 
 - **Instruction counts** where valgrind is installed: callgrind counts the
   CPU instructions of the measured code alone (the import statement, or
-  one `isinstance` call), between two marks in the child's code. Counts do
+  one `isinstance` or `check_conformance` call), between two marks in the
+  child's code. Counts do
   not depend on what else the machine runs and are reproducible for a
   fixed `PYTHONHASHSEED`; each case runs under seeds 0, 1 and 2 and the
-  interval of a ratio is its spread over the seeds. The import and
-  `isinstance` targets are decided on these counts.
+  interval of a ratio is its spread over the seeds. The import,
+  `isinstance` and cached-check targets are decided on these counts.
 - **CPU time of interleaved rounds** elsewhere (without valgrind, in quick
   mode, and for targets that are times by nature: the absolute import time,
   the validator, mypy): each round measures the case and its baseline one

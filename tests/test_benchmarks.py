@@ -125,6 +125,7 @@ def test_targets_have_verdicts_and_methods(quick_run: QuickRun) -> None:
         "1.5x the cost of its floor",
         "importing one contract costs at most 0.7x",
         "within 2x of an ABC",
+        "within 2x of a positive isinstance",
         "(SPI)",
         "(stdlib)",
     ]
@@ -146,6 +147,44 @@ def test_floor_and_contract_rows(quick_run: QuickRun) -> None:
     domains = {"container", "core", "event_bus", "mcp", "types"}
     for domain in domains:
         assert any(f"from omnibase.protocols.{domain} import " in c for c in cases)
+    assert any(
+        c.endswith("every export through its package (from <domain> import *)")
+        for c in cases
+    )
+    (import_section,) = [s for s in quick_run.sections if s.key == "import"]
+    assert any(n.startswith("Laziness (decision): ") for n in import_section.notes)
+
+
+def test_cached_conformance_check_rows(quick_run: QuickRun) -> None:
+    rows = [r for r in _rows(quick_run) if "check_conformance (cached)" in r.case]
+    assert {r.case for r in rows} >= {
+        "ProtocolServiceRegistry (4): check_conformance (cached) +",
+        "ProtocolOnexEnvelope (17): check_conformance (cached) + @property class",
+    }
+    for row in rows:
+        assert row.baseline.startswith("isinstance +"), row
+        assert row.ratio is not None
+
+
+def test_exports_statement_goes_through_the_packages() -> None:
+    modules = [
+        "omnibase.protocols",
+        "omnibase.protocols.core",
+        "omnibase.protocols.core.protocol_lifecycle",
+        "omnibase.protocols.errors",
+    ]
+    assert bench_import.exports_statement(modules) == (
+        "from omnibase.protocols.core import *\nimport omnibase.protocols.errors"
+    )
+
+
+def test_broken_variants_row_has_no_target() -> None:
+    runs = [bench_kit.KitRun(9.5, tests=250), bench_kit.KitRun(10.5, tests=250)]
+    row = bench_kit.broken_row(runs)
+    assert row.case == "broken-variant self-test (250 tests, 0 failed), wall"
+    assert row.stats is not None
+    assert row.stats.median == 10.0
+    assert (row.unit, row.target, row.verdict) == ("s", "", "")
 
 
 def test_import_isolation_proven(quick_run: QuickRun) -> None:

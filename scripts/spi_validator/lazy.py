@@ -18,16 +18,18 @@ one (:data:`SHAPE`):
   submodule, once, and nothing else, so type checkers see every re-export;
 - ``def __getattr__`` exactly as :data:`GETATTR`, docstring aside: its one
   import is ``importlib``, called once with ``f"{__name__}.{...}"`` on the
-  table's entry for a name it has checked is a key;
+  table's entry for a name it has checked is a key; it stores the value in
+  the package's globals under that name, so the hook runs once per name;
 - optionally ``def __dir__`` exactly as :data:`DIR`, docstring aside;
 - no other module-level binding of a name the hooks read (``importlib``,
-  ``getattr``, ``object``, ``str``, ``list``, ``AttributeError``, the table,
-  ``__all__`` beyond its one assignment): nothing can change what they mean.
+  ``getattr``, ``globals``, ``object``, ``str``, ``list``,
+  ``AttributeError``, the table, ``__all__`` beyond its one assignment):
+  nothing can change what they mean.
 
 When a package matches, the import rules accept these nodes and codes only:
 the ``import importlib`` statement (``SPI103``) and its name (``SPI101``),
-the ``importlib`` and ``getattr`` names in the hook (``SPI106``,
-``SPI109``), the block (``SPI104``) and its imports (``SPI105``: the
+the ``importlib``, ``getattr`` and ``globals`` names in the hook
+(``SPI106``, ``SPI109``), the block (``SPI104``) and its imports (``SPI105``: the
 package's own annotations name none of them, and every re-exported object
 keeps its defining module, where ``typing.get_type_hints()`` resolves it),
 and the hooks as module-level functions (``SPI301``). When a package's
@@ -61,6 +63,8 @@ def __getattr__(name: str) -> object:
     value: object = getattr(
         importlib.import_module(f"{{__name__}}.{{{TABLE}[name]}}"), name
     )
+    namespace: dict[str, object] = globals()
+    namespace[name] = value
     return value
 """
 """The lazy re-export hook, as it must be written (a docstring may come first)."""
@@ -80,7 +84,8 @@ SHAPE: Final = (
 
 #: Names the hooks read: nothing else in the module may bind them.
 RESERVED: Final = frozenset(
-    {"importlib", "getattr", "object", "str", "list", "AttributeError", TABLE}
+    {"importlib", "getattr", "globals", "object", "str", "list", "AttributeError"}
+    | {TABLE}
     | {"__all__", "__name__", "__getattr__", "__dir__"}
 )
 
@@ -433,7 +438,7 @@ class _Examiner:
                 self.result.import_line = node.lineno
             elif isinstance(node, ast.Name) and node.id == "importlib":
                 exempt[id(node)] = frozenset({"SPI106"})
-            elif isinstance(node, ast.Name) and node.id == "getattr":
+            elif isinstance(node, ast.Name) and node.id in {"getattr", "globals"}:
                 exempt[id(node)] = frozenset({"SPI109"})
         assert self.block is not None
         exempt[id(self.block)] = frozenset({"SPI104"})

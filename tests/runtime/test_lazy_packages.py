@@ -60,6 +60,8 @@ def test_export_is_the_defining_modules_object(domain: str, name: str) -> None:
     value = getattr(package, name)
     module = _defining_module(domain, name)
     assert value is getattr(module, name)
+    # Cached: later lookups find the name without calling __getattr__ again.
+    assert vars(package)[name] is value
     assert name in module.__all__
     namespace: dict[str, object] = {}
     exec(f"from {domain} import {name} as imported", namespace)

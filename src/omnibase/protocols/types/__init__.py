@@ -257,6 +257,8 @@ def __getattr__(name: str) -> object:
     value: object = getattr(
         importlib.import_module(f"{__name__}.{_SUBMODULE_OF[name]}"), name
     )
+    namespace: dict[str, object] = globals()
+    namespace[name] = value  # later lookups find it: this hook runs once per name
     return value
 
 
