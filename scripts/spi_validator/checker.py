@@ -226,7 +226,8 @@ def examine_file(path: str) -> LazyReexport | None:
         name, is_package = module_name_for(path)
         ctx = Context(parsed.text, path, name, is_package, Generics())
         ctx.bind_top_level(parsed.tree.body)
-        return examine(Module(name, is_package, path, ctx.qualify), parsed.tree)
+        module = Module(name, is_package, path, ctx.qualify, parsed.text)
+        return examine(module, parsed.tree)
 
 
 def lazy_import_line(path: str) -> int | None:

@@ -96,6 +96,7 @@ class Context:
         self._lines: list[str] | None = None
         #: A module that never writes TYPE_CHECKING cannot test it.
         self._mentions_type_checking = "TYPE_CHECKING" in text
+        self._type_checking_tests: dict[int, bool] = {}
 
     # -- findings -----------------------------------------------------------
 
@@ -204,11 +205,21 @@ class Context:
         return chain if base is None else f"{base}.{rest}"
 
     def tests_type_checking(self, test: ast.expr) -> bool:
-        """Tell whether an ``if`` test mentions ``TYPE_CHECKING``."""
-        return self._mentions_type_checking and any(
-            isinstance(n, ast.Name | ast.Attribute) and self.qualify(n) in TYPE_CHECKING
-            for n in ast.walk(test)
-        )
+        """Tell whether an ``if`` test mentions ``TYPE_CHECKING``.
+
+        Several families ask about the same ``if``: the answer is kept.
+        """
+        if not self._mentions_type_checking:
+            return False
+        known = self._type_checking_tests.get(id(test))
+        if known is None:
+            known = any(
+                isinstance(n, ast.Name | ast.Attribute)
+                and self.qualify(n) in TYPE_CHECKING
+                for n in ast.walk(test)
+            )
+            self._type_checking_tests[id(test)] = known
+        return known
 
     def is_spi_constant(self, node: ast.AST) -> bool:
         """Tell whether ``node`` names a ``Final`` constant of the SPI.

@@ -35,11 +35,19 @@ class Generics:
     def add_module(
         self, module: str, package: list[str], body: Iterable[ast.stmt]
     ) -> None:
-        """Record the generics a module defines and the names it imports."""
+        """Record the generics a module defines and the names it imports.
+
+        Imports in a top-level ``if`` count too: a package's lazy re-exports
+        are imports under ``if TYPE_CHECKING:``, and every name they bind is
+        the generic it re-exports (other ``if`` blocks are findings anyway).
+        """
         self._modules.add(module)
         for stmt in body:
             kind = stmt.__class__
-            if kind is ast.ClassDef:
+            if kind is ast.If:
+                assert isinstance(stmt, ast.If)
+                self.add_module(module, package, [*stmt.body, *stmt.orelse])
+            elif kind is ast.ClassDef:
                 assert isinstance(stmt, ast.ClassDef)
                 if _needs_arguments(stmt.type_params) or any(
                     isinstance(base, ast.Subscript)

@@ -45,9 +45,9 @@ line :func:`lazy_import_line` returns and nowhere else.
 
 import ast
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, cast
 
 from scripts.spi_validator.names import FINAL, SPI_ROOT, TYPE_CHECKING
 
@@ -90,27 +90,121 @@ RESERVED: Final = frozenset(
 )
 
 
-def _dump_body(node: ast.FunctionDef) -> str:
-    """Dump a function without its docstring and positions."""
+def _body(node: ast.FunctionDef) -> list[ast.stmt]:
+    """The statements of a function after its docstring."""
     body = node.body
     if (
-        body
+        len(body) > 1
         and isinstance(body[0], ast.Expr)
         and isinstance(body[0].value, ast.Constant)
         and isinstance(body[0].value.value, str)
-        and len(body) > 1
     ):
-        body = body[1:]
-    copy = ast.FunctionDef(
-        name=node.name,
-        args=node.args,
-        body=body,
-        decorator_list=node.decorator_list,
-        returns=node.returns,
-        type_comment=node.type_comment,
-        type_params=getattr(node, "type_params", []),
+        return body[1:]
+    return body
+
+
+def _shape(nodes: Sequence[ast.AST]) -> list[object]:
+    """Flatten syntax trees into their node classes and values, positions aside.
+
+    Two lists of statements are the same code exactly when their shapes are
+    equal (a list's length precedes its items, a node's class its fields).
+    """
+    out: list[object] = []
+    append = out.append
+    stack: list[object] = [*reversed(nodes)]
+    push = stack.append
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.AST):
+            append(item.__class__)
+            for name in reversed(item._fields):
+                push(getattr(item, name, None))
+        elif item.__class__ is list:
+            items = cast("list[object]", item)
+            append(len(items))
+            stack.extend(reversed(items))
+        else:
+            append(item)
+    return out
+
+
+def _same(node: ast.AST, other: ast.AST) -> bool:
+    """Tell whether two syntax trees are the same code, positions aside."""
+    return _shape([node]) == _shape([other])
+
+
+def _matches(
+    node: ast.FunctionDef, template: ast.FunctionDef, lines: Sequence[str] | None
+) -> bool:
+    """Tell whether ``node`` is ``template``, docstring and positions aside."""
+    signature, body_shape = _template_shapes(template)
+    if (
+        node.name != template.name
+        or node.decorator_list
+        or getattr(node, "type_params", None)
+        or _shape([node.args, node.returns or ast.Pass()]) != signature
+    ):
+        return False
+    body = _body(node)
+    if lines is not None and _same_text(body, template.body, lines):
+        return True
+    return _shape(body) == body_shape
+
+
+_SHAPES: dict[int, tuple[list[object], list[object]]] = {}
+
+
+def _template_shapes(template: ast.FunctionDef) -> tuple[list[object], list[object]]:
+    """The shapes of a template's signature and body (computed once)."""
+    shapes = _SHAPES.get(id(template))
+    if shapes is None:
+        signature = _shape([template.args, template.returns or ast.Pass()])
+        shapes = _SHAPES[id(template)] = (signature, _shape(template.body))
+    return shapes
+
+
+def _code_lines(stmt: ast.stmt, lines: Sequence[str]) -> list[str]:
+    """The statement's own source, comments and blank lines left out.
+
+    The source runs from the statement's first character to its last. A
+    comment is cut at the line's first ``#``: the template has no ``#``, so a
+    text that equals the template's after the cut was cut at comments only.
+    """
+    first, last = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno) - 1
+    end = stmt.end_col_offset if stmt.end_col_offset is not None else None
+    segment = list(lines[first : last + 1])
+    if not segment:
+        return []
+    segment[-1] = segment[-1][:end]
+    segment[0] = segment[0][stmt.col_offset :]
+    cut = (line.partition("#")[0].rstrip() for line in segment)
+    return [line for line in cut if line]
+
+
+_TEMPLATE_LINES: dict[int, list[list[str]]] = {}
+
+
+def _same_text(
+    body: Sequence[ast.stmt], template: Sequence[ast.stmt], lines: Sequence[str]
+) -> bool:
+    """The fast path: the statements read exactly as the template's.
+
+    True only when there are as many statements as the template has and each
+    one's source, comments aside, is the template statement's text (the same
+    text parses to the same tree). False sends the caller to the tree
+    comparison, which decides.
+    """
+    if len(body) != len(template):
+        return False
+    expected = _TEMPLATE_LINES.get(id(template))
+    if expected is None:
+        source = GETATTR if template is _GETATTR_NODE.body else DIR
+        expected = [_code_lines(s, source.splitlines()) for s in template]
+        _TEMPLATE_LINES[id(template)] = expected
+    return all(
+        _code_lines(stmt, lines) == want
+        for stmt, want in zip(body, expected, strict=True)
     )
-    return ast.dump(copy)
 
 
 def _template(text: str) -> ast.FunctionDef:
@@ -120,10 +214,57 @@ def _template(text: str) -> ast.FunctionDef:
     return node
 
 
+type Path = tuple[tuple[str, int | None], ...]
+"""Where a node is in a hook's body: (field, index or None) steps."""
+
+
+def _exempt_paths(template: ast.FunctionDef) -> list[tuple[Path, frozenset[str]]]:
+    """Find, once, where the template's exempt nodes are and their codes.
+
+    The ``import importlib`` statement (SPI103) and its name (SPI101); the
+    names ``importlib`` (SPI106), ``getattr`` and ``globals`` (SPI109).
+    """
+    found: list[tuple[Path, frozenset[str]]] = []
+
+    def visit(node: ast.AST, path: Path) -> None:
+        if isinstance(node, ast.Import):
+            found.append((path, frozenset({"SPI103"})))
+            found.append(((*path, ("names", 0)), frozenset({"SPI101"})))
+        elif isinstance(node, ast.Name) and node.id == "importlib":
+            found.append((path, frozenset({"SPI106"})))
+        elif isinstance(node, ast.Name) and node.id in {"getattr", "globals"}:
+            found.append((path, frozenset({"SPI109"})))
+        for name, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                items = cast("list[object]", value)
+                for index, item in enumerate(items):
+                    if isinstance(item, ast.AST):
+                        visit(item, (*path, (name, index)))
+            elif isinstance(value, ast.AST):
+                visit(value, (*path, (name, None)))
+
+    for index, stmt in enumerate(template.body):
+        visit(stmt, (("body", index),))
+    return found
+
+
+def _follow(body: list[ast.stmt], path: Path) -> ast.AST:
+    """The node at ``path`` in a hook's body (which matches the template)."""
+    (_, first), *steps = path
+    node: object = body[first or 0]
+    for name, index in steps:
+        node = getattr(node, name)
+        if index is not None:
+            node = cast("list[object]", node)[index]
+    assert isinstance(node, ast.AST)
+    return node
+
+
+if "#" in GETATTR + DIR:  # the textual fast path relies on it (_code_lines)
+    raise AssertionError("the lazy re-export templates must hold no '#'")
 _GETATTR_NODE: Final = _template(GETATTR)
-_GETATTR_DUMP: Final = _dump_body(_GETATTR_NODE)
-_GETATTR_STATEMENTS: Final = [ast.dump(s) for s in _GETATTR_NODE.body]
-_DIR_DUMP: Final = _dump_body(_template(DIR))
+_GETATTR_EXEMPT: Final = _exempt_paths(_GETATTR_NODE)
+_DIR_NODE: Final = _template(DIR)
 
 
 @dataclass(slots=True)
@@ -159,12 +300,14 @@ class Module:
         is_package: The module is a package's ``__init__``.
         path: The file's path: its folder holds the submodules.
         qualify: Resolves a name or attribute through the module's imports.
+        text: The decoded source ("": compare syntax trees only).
     """
 
     name: str
     is_package: bool
     path: str
     qualify: Callable[[ast.AST], str | None]
+    text: str = ""
 
 
 def examine(module: Module, tree: ast.Module) -> LazyReexport:
@@ -203,6 +346,12 @@ class _Examiner:
         self.table_node: ast.AnnAssign | None = None
         self.block: ast.If | None = None
         self.dir_hook: ast.FunctionDef | None = None
+        text = module.text
+        #: Source lines for the textual fast path (ASCII sources only: the
+        #: parser's column offsets are UTF-8 bytes).
+        self.lines: list[str] | None = (
+            text.splitlines() if text and text.isascii() else None
+        )
 
     def problem(self, node: ast.AST, message: str) -> None:
         self.result.problems.append((node, message))
@@ -296,9 +445,11 @@ class _Examiner:
 
     def _hook(self) -> None:
         hook = self.hook
-        if _dump_body(hook) != _GETATTR_DUMP:
+        if not _matches(hook, _GETATTR_NODE, self.lines):
             self.problem(hook, self._hook_difference(hook))
-        if self.dir_hook is not None and _dump_body(self.dir_hook) != _DIR_DUMP:
+        if self.dir_hook is not None and not _matches(
+            self.dir_hook, _DIR_NODE, self.lines
+        ):
             self.problem(
                 self.dir_hook,
                 "`__dir__` of a lazy re-export must be exactly "
@@ -307,21 +458,14 @@ class _Examiner:
 
     def _hook_difference(self, hook: ast.FunctionDef) -> str:
         head = "`__getattr__` is not the lazy re-export hook"
-        body = hook.body
-        if (
-            len(body) > 1
-            and isinstance(body[0], ast.Expr)
-            and isinstance(body[0].value, ast.Constant)
-            and isinstance(body[0].value.value, str)
-        ):
-            body = body[1:]
+        body, template = _body(hook), _GETATTR_NODE.body
         for index, stmt in enumerate(body):
-            if index >= len(_GETATTR_STATEMENTS):
+            if index >= len(template):
                 return f"{head}: extra statement at line {stmt.lineno}"
-            if ast.dump(stmt) != _GETATTR_STATEMENTS[index]:
-                expected = ast.unparse(_GETATTR_NODE.body[index]).splitlines()[0]
+            if not _same(stmt, template[index]):
+                expected = ast.unparse(template[index]).splitlines()[0]
                 return f"{head}: line {stmt.lineno} differs from `{expected}`"
-        if len(body) != len(_GETATTR_STATEMENTS):
+        if len(body) != len(template):
             return f"{head}: statements are missing"
         return f"{head}: its signature or decorators differ (see {SHAPE})"
 
@@ -339,6 +483,7 @@ class _Examiner:
             self.problem(node, f"`{TABLE}` must be `Final` and a dict display")
             return
         folder = os.path.dirname(self.module.path)
+        exists: dict[str, bool] = {}
         for key, item in zip(value.keys, value.values, strict=True):
             if not (_is_identifier(key) and _is_identifier(item)):
                 self.problem(
@@ -352,7 +497,9 @@ class _Examiner:
             if name in self.table:
                 self.problem(key, f"`{TABLE}` lists `{name}` twice")
             self.table[name] = submodule
-            if not _submodule_exists(folder, submodule):
+            if submodule not in exists:
+                exists[submodule] = _submodule_exists(folder, submodule)
+            if not exists[submodule]:
                 self.problem(
                     item,
                     f"`{TABLE}` names `{submodule}`, which is not a module of "
@@ -431,15 +578,12 @@ class _Examiner:
         exempt[id(hook)] = frozenset({"SPI301"})
         if self.dir_hook is not None:
             exempt[id(self.dir_hook)] = frozenset({"SPI301"})
-        for node in ast.walk(hook):
+        body = _body(hook)
+        for path, codes in _GETATTR_EXEMPT:
+            node = _follow(body, path)
+            exempt[id(node)] = codes
             if isinstance(node, ast.Import):
-                exempt[id(node)] = frozenset({"SPI103"})
-                exempt[id(node.names[0])] = frozenset({"SPI101"})
                 self.result.import_line = node.lineno
-            elif isinstance(node, ast.Name) and node.id == "importlib":
-                exempt[id(node)] = frozenset({"SPI106"})
-            elif isinstance(node, ast.Name) and node.id in {"getattr", "globals"}:
-                exempt[id(node)] = frozenset({"SPI109"})
         assert self.block is not None
         exempt[id(self.block)] = frozenset({"SPI104"})
         for stmt in self.block.body:

@@ -248,7 +248,8 @@ class Walker:
         try:
             ctx.bind_top_level(tree.body)
             ctx.lazy = examine(
-                Module(ctx.name, ctx.is_package, ctx.path, ctx.qualify), tree
+                Module(ctx.name, ctx.is_package, ctx.path, ctx.qualify, ctx.text),
+                tree,
             )
             self.visit(tree)
         except RecursionError:

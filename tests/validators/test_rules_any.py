@@ -168,17 +168,26 @@ USER = src('''
     def f(a: ProtocolPage, b: "Pair", c: Whole) -> ProtocolPage[int]: ...
     ''')
 TYPES_INIT = '"""Types."""\nfrom .pages import Pair, ProtocolPage, Whole\n'
+#: The same re-export, lazy: type checkers (and the generics) read the imports
+#: under TYPE_CHECKING.
+LAZY_TYPES_INIT = (
+    '"""Types."""\nfrom typing import TYPE_CHECKING\n'
+    "if TYPE_CHECKING:\n    from .pages import Pair, ProtocolPage, Whole\n"
+)
 
 
+@pytest.mark.parametrize("init", [TYPES_INIT, LAZY_TYPES_INIT], ids=["eager", "lazy"])
 @pytest.mark.parametrize("order", ["user first", "user last"])
-def test_spi_generics_are_known_across_modules(tmp_path: Path, order: str) -> None:
+def test_spi_generics_are_known_across_modules(
+    tmp_path: Path, order: str, init: str
+) -> None:
     package = spi_tree(
         tmp_path,
         {
             "__init__.py": '"""Root."""\n',
             "core/__init__.py": '"""Core."""\n',
             "core/user.py": USER,
-            "types/__init__.py": TYPES_INIT,
+            "types/__init__.py": init,
             "types/pages.py": PAGE,
         },
     )
