@@ -90,7 +90,7 @@ RESERVED: Final = frozenset(
 )
 
 
-def _body(node: ast.FunctionDef) -> list[ast.stmt]:
+def body_of(node: ast.FunctionDef) -> list[ast.stmt]:
     """The statements of a function after its docstring."""
     body = node.body
     if (
@@ -103,7 +103,7 @@ def _body(node: ast.FunctionDef) -> list[ast.stmt]:
     return body
 
 
-def _shape(nodes: Sequence[ast.AST]) -> list[object]:
+def shape(nodes: Sequence[ast.AST]) -> list[object]:
     """Flatten syntax trees into their node classes and values, positions aside.
 
     Two lists of statements are the same code exactly when their shapes are
@@ -130,7 +130,7 @@ def _shape(nodes: Sequence[ast.AST]) -> list[object]:
 
 def _same(node: ast.AST, other: ast.AST) -> bool:
     """Tell whether two syntax trees are the same code, positions aside."""
-    return _shape([node]) == _shape([other])
+    return shape([node]) == shape([other])
 
 
 def _matches(
@@ -142,13 +142,13 @@ def _matches(
         node.name != template.name
         or node.decorator_list
         or getattr(node, "type_params", None)
-        or _shape([node.args, node.returns or ast.Pass()]) != signature
+        or shape([node.args, node.returns or ast.Pass()]) != signature
     ):
         return False
-    body = _body(node)
-    if lines is not None and _same_text(body, template.body, lines):
+    body = body_of(node)
+    if lines is not None and same_text(body, template.body, lines):
         return True
-    return _shape(body) == body_shape
+    return shape(body) == body_shape
 
 
 _SHAPES: dict[int, tuple[list[object], list[object]]] = {}
@@ -158,8 +158,8 @@ def _template_shapes(template: ast.FunctionDef) -> tuple[list[object], list[obje
     """The shapes of a template's signature and body (computed once)."""
     shapes = _SHAPES.get(id(template))
     if shapes is None:
-        signature = _shape([template.args, template.returns or ast.Pass()])
-        shapes = _SHAPES[id(template)] = (signature, _shape(template.body))
+        signature = shape([template.args, template.returns or ast.Pass()])
+        shapes = _SHAPES[id(template)] = (signature, shape(template.body))
     return shapes
 
 
@@ -184,7 +184,7 @@ def _code_lines(stmt: ast.stmt, lines: Sequence[str]) -> list[str]:
 _TEMPLATE_LINES: dict[int, list[list[str]]] = {}
 
 
-def _same_text(
+def same_text(
     body: Sequence[ast.stmt], template: Sequence[ast.stmt], lines: Sequence[str]
 ) -> bool:
     """The fast path: the statements read exactly as the template's.
@@ -198,7 +198,7 @@ def _same_text(
         return False
     expected = _TEMPLATE_LINES.get(id(template))
     if expected is None:
-        source = GETATTR if template is _GETATTR_NODE.body else DIR
+        source = GETATTR if template is GETATTR_NODE.body else DIR
         expected = [_code_lines(s, source.splitlines()) for s in template]
         _TEMPLATE_LINES[id(template)] = expected
     return all(
@@ -262,8 +262,8 @@ def _follow(body: list[ast.stmt], path: Path) -> ast.AST:
 
 if "#" in GETATTR + DIR:  # the textual fast path relies on it (_code_lines)
     raise AssertionError("the lazy re-export templates must hold no '#'")
-_GETATTR_NODE: Final = _template(GETATTR)
-_GETATTR_EXEMPT: Final = _exempt_paths(_GETATTR_NODE)
+GETATTR_NODE: Final = _template(GETATTR)
+_GETATTR_EXEMPT: Final = _exempt_paths(GETATTR_NODE)
 _DIR_NODE: Final = _template(DIR)
 
 
@@ -445,7 +445,7 @@ class _Examiner:
 
     def _hook(self) -> None:
         hook = self.hook
-        if not _matches(hook, _GETATTR_NODE, self.lines):
+        if not _matches(hook, GETATTR_NODE, self.lines):
             self.problem(hook, self._hook_difference(hook))
         if self.dir_hook is not None and not _matches(
             self.dir_hook, _DIR_NODE, self.lines
@@ -458,7 +458,7 @@ class _Examiner:
 
     def _hook_difference(self, hook: ast.FunctionDef) -> str:
         head = "`__getattr__` is not the lazy re-export hook"
-        body, template = _body(hook), _GETATTR_NODE.body
+        body, template = body_of(hook), GETATTR_NODE.body
         for index, stmt in enumerate(body):
             if index >= len(template):
                 return f"{head}: extra statement at line {stmt.lineno}"
@@ -578,7 +578,7 @@ class _Examiner:
         exempt[id(hook)] = frozenset({"SPI301"})
         if self.dir_hook is not None:
             exempt[id(self.dir_hook)] = frozenset({"SPI301"})
-        body = _body(hook)
+        body = body_of(hook)
         for path, codes in _GETATTR_EXEMPT:
             node = _follow(body, path)
             exempt[id(node)] = codes

@@ -10,6 +10,7 @@ it hides (the exemption is all or nothing). Each case also has its own near
 miss that passes.
 """
 
+import ast
 from dataclasses import dataclass
 from pathlib import Path
 from typing import override
@@ -118,6 +119,26 @@ CASES = [
         "code-in-the-message",
         edit('{name!r}")', "{__import__('os')}\")"),
         frozenset({"SPI114"}),
+    ),
+    LazyCase(
+        "code-after-the-docstring",
+        edit(
+            '    """Import the submodule that defines ``name`` on first use."""\n',
+            '    """Import the submodule that defines ``name`` on first use."""'
+            "; import os\n",
+        ),
+        frozenset({"SPI114"}),
+        edit(  # comments anywhere in the hook are fine
+            "    value: object = getattr(\n",
+            "    value: object = getattr(  # the defining module's object\n"
+            "        # imported on first use\n",
+        ),
+    ),
+    LazyCase(
+        "hash-in-a-string",
+        edit('{name!r}")', '{name!r}#")'),
+        frozenset({"SPI114"}),
+        edit('{name!r}")\n', '{name!r}")  # "#\n'),
     ),
     LazyCase(
         "extra-import-in-hook",
@@ -346,3 +367,17 @@ def test_the_real_packages_use_the_shape() -> None:
         assert found.problems == [], init
         assert found.import_line is not None, init
     assert lazy.TABLE == "_SUBMODULE_OF"
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_the_text_fast_path_never_accepts_other_code(case: LazyCase) -> None:
+    """Where the text of the hook reads as the template, so does its tree."""
+    template = lazy.GETATTR_NODE.body
+    for source in (case.bad, case.good):
+        for hook in ast.parse(source).body:
+            if not (isinstance(hook, ast.FunctionDef) and hook.name == "__getattr__"):
+                continue
+            body = lazy.body_of(hook)
+            textual = lazy.same_text(body, template, source.splitlines())
+            structural = lazy.shape(body) == lazy.shape(template)
+            assert structural or not textual, case
