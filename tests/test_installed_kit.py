@@ -9,10 +9,13 @@ repository's editable install of ``omnibase`` stays invisible, so every
 
 There, a throwaway project:
 
-- subclasses the secret-resolver suite in ten lines, for a reference
-  implementation (every rule passes) and for a broken one (the broken rule,
-  and only it, fails by id), under pytest-asyncio in strict mode, in auto
-  mode, and without it, with the per-rule report as JSON;
+- holds a subclass of every suite of the kit for its reference implementation
+  (the repository's ``tests/conformance/test_reference_*.py``, which import
+  nothing but the installed wheel) and a ten-line subclass of the
+  secret-resolver suite for a deliberately broken resolver, and runs them
+  under pytest-asyncio in strict mode, in auto mode, and without it, with the
+  per-rule report as JSON: every reference passes every rule it is run
+  against, and the broken resolver fails exactly the rule it breaks, by id;
 - type-checks every Python block of the README with ``mypy --strict`` and
   basedpyright (strict), so a missing ``py.typed`` or a wrong snippet fails.
 """
@@ -138,6 +141,10 @@ def test_throwaway_project_gets_a_per_rule_verdict(
     fresh_python: Path, tmp_path: Path, mode: tuple[str, ...]
 ) -> None:
     (tmp_path / "test_resolver.py").write_text(PROJECT_TEST, encoding="utf-8")
+    for reference in sorted(
+        (ROOT / "tests" / "conformance").glob("test_reference_*.py")
+    ):
+        shutil.copy(reference, tmp_path / reference.name)
     report = tmp_path / "report.json"
     completed = run(
         fresh_python,
@@ -160,9 +167,16 @@ def test_throwaway_project_gets_a_per_rule_verdict(
         }
         for suite in json.loads(report.read_text(encoding="utf-8"))["suites"]
     }
-    reference, broken = suites["TestReference"], suites["TestBroken"]
-    assert set(reference.values()) <= {"passed", "skipped"}
-    assert reference["LC-1"] == "skipped"  # no fault hook supplied
+    broken = suites.pop("TestBroken")
+    assert suites["TestReference"]["LC-1"] == "skipped"  # no fault hook supplied
+    assert len(suites) >= 18  # every suite, some for two references
+    failed = {
+        f"{suite}: {rule}"
+        for suite, verdicts in suites.items()
+        for rule, verdict in verdicts.items()
+        if verdict == "failed"
+    }
+    assert failed == set()
     assert {rule for rule, verdict in broken.items() if verdict == "failed"} == {
         "SRR-1"
     }

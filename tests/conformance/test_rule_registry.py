@@ -3,8 +3,8 @@
 - every rule the SPI defines is classified once in ``omnibase.spi_conformance
   .rules.CLASSIFICATION`` and every classified rule is defined, once;
 - every required rule is cited by a conformance test and broken by a
-  variant its tests catch, unless it is still listed in ``pending_rules.txt``
-  (which may only shrink: a listed rule that has both is an error);
+  variant that its tests catch (``test_broken_variants.py`` checks the
+  catching), and every optional rule too;
 - every optional rule's tests declare its capability, which the suite knows;
 - every conformance test's name starts with its primary rule id;
 - no file of the repository cites an undefined rule id.
@@ -21,7 +21,6 @@ import pytest
 from omnibase.spi_conformance.rules import (
     CLASSIFICATION,
     Optional,
-    Required,
     Untested,
     cited_rules,
     defined_rules,
@@ -31,15 +30,8 @@ from omnibase.spi_conformance.suites import ALL_SUITES, capability_of, rules_of
 from tests.conformance.test_broken_variants import VARIANTS
 
 ROOT = Path(__file__).resolve().parents[2]
-PENDING_FILE = Path(__file__).with_name("pending_rules.txt")
 SCANNED = ("src", "tests", "examples", "benchmarks", "scripts", "docs")
 SKIPPED_PARTS = {"fixtures", "__pycache__", "site"}
-
-
-def pending() -> set[str]:
-    """Required rules whose test or catching variant is not written yet."""
-    lines = PENDING_FILE.read_text(encoding="utf-8").splitlines()
-    return {line.split("#")[0].strip() for line in lines} - {""}
 
 
 def suite_tests() -> list[tuple[type, str, object]]:
@@ -71,28 +63,14 @@ def test_no_rule_is_defined_twice() -> None:
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
-def test_every_required_rule_has_a_test_and_a_catching_variant() -> None:
-    required = {r for r, c in CLASSIFICATION.items() if isinstance(c, Required)}
-    incomplete = {
-        rule
-        for rule in required
-        if rule not in rules_with_tests() or rule not in caught_rules()
-    }
-    assert (
-        sorted(incomplete - pending()) == []
-    ), "required rules without a test or a variant that its tests catch"
-
-
-def test_pending_list_only_shrinks() -> None:
-    complete = {
+def test_every_required_and_optional_rule_has_a_test_and_a_catching_variant() -> None:
+    executable = {
         rule
         for rule, classification in CLASSIFICATION.items()
-        if isinstance(classification, Required)
-        and rule in rules_with_tests()
-        and rule in caught_rules()
+        if not isinstance(classification, Untested)
     }
-    assert sorted(pending() & complete) == [], "done: remove from pending_rules.txt"
-    assert sorted(pending() - set(CLASSIFICATION)) == [], "pending rules not defined"
+    assert sorted(executable - rules_with_tests()) == [], "rules without a test"
+    assert sorted(executable - caught_rules()) == [], "rules no variant breaks"
 
 
 def test_untested_rules_have_a_reason_and_no_test() -> None:

@@ -403,6 +403,22 @@ class SilentOnJoin(InMemoryEventBus):
             await super()._notify(member, kind, topic, partitions)
 
 
+class LostReportedAsRevoked(InMemoryEventBus):
+    """Tells a crashed member's listener "revoked" instead of "lost" (RB-2)."""
+
+    @override
+    async def _notify(
+        self,
+        member: _Member,
+        kind: _Kind,
+        topic: str,
+        partitions: Iterable[int],
+    ) -> None:
+        await super()._notify(
+            member, "revoked" if kind == "lost" else kind, topic, partitions
+        )
+
+
 class RevokesLate(InMemoryEventBus):
     """Tells a member its partitions were revoked only after others got them (RB-1)."""
 
@@ -539,6 +555,7 @@ def _variant(
 INLINE = TestInMemoryEventBusInline
 
 VARIANTS = [
+    _variant("lost_reported_as_revoked", ("RB-2",), LostReportedAsRevoked),
     _variant("accepts_dot_topics", ("EVT-1",), AcceptsDotTopics),
     _variant("keyless_tombstones", ("EVT-2",), KeylessTombstones),
     _variant("ignores_keys", ("EVT-3",), IgnoresKeys, INLINE),

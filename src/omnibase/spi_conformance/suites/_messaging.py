@@ -10,21 +10,25 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Final, Literal
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar, Final, Literal, override
 from uuid import UUID, uuid4
 
+from omnibase.protocols.core import ProtocolLifecycle
 from omnibase.protocols.types import (
     Headers,
     ProtocolCloudEventAttributes,
     ProtocolEventRecord,
     TopicPartition,
 )
+from omnibase.spi_conformance.suites._base import SuiteEnvironment
+from omnibase.spi_conformance.suites.lifecycle import LifecycleChecks
 
 __all__ = [
     "ATTRIBUTES",
     "Behaviour",
     "Blocker",
+    "BrokerChecks",
     "ConformanceFatalError",
     "ConformanceFatalSubError",
     "ConformanceHandlerError",
@@ -281,3 +285,35 @@ def ownership_violations(log: Sequence[ListenerEvent]) -> list[str]:
             elif owner == event.member:
                 del owners[partition]
     return problems
+
+
+class BrokerChecks[SubjectT: ProtocolLifecycle](
+    LifecycleChecks[SubjectT, SuiteEnvironment]
+):
+    """Names and time for the suites of message brokers (bus, Kafka adapter).
+
+    Attributes:
+        time_scale: Multiplies every duration the suite uses; raise it for a
+            networked broker (with ``eventually_within``).
+    """
+
+    time_scale: ClassVar[float] = 1.0
+
+    @override
+    def make_environment(self) -> SuiteEnvironment:
+        """A fresh environment whose ``notes["run"]`` names this test's topics."""
+        env = SuiteEnvironment()
+        env.notes["run"] = uuid4().hex[:12]
+        return env
+
+    def topic(self, env: SuiteEnvironment, name: str) -> str:
+        """Return a topic name unique to this test."""
+        return f"onex-conformance.{env.notes['run']}.{name}"
+
+    def group(self, env: SuiteEnvironment, name: str) -> str:
+        """Return a group id unique to this test."""
+        return f"onex-conformance-{env.notes['run']}-{name}"
+
+    def scaled(self, delta: timedelta) -> timedelta:
+        """Return ``delta`` times ``time_scale``."""
+        return delta * self.time_scale

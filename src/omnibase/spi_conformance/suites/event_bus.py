@@ -57,6 +57,7 @@ from omnibase.spi_conformance.suites._base import (
 from omnibase.spi_conformance.suites._messaging import (
     Behaviour,
     Blocker,
+    BrokerChecks,
     ConformanceFatalError,
     ConformanceFatalSubError,
     ConformanceHandlerError,
@@ -70,7 +71,7 @@ from omnibase.spi_conformance.suites._messaging import (
     ownership_violations,
     qualified_name,
 )
-from omnibase.spi_conformance.suites.lifecycle import Call, LifecycleChecks
+from omnibase.spi_conformance.suites.lifecycle import Call
 
 __all__ = ["EventBusSuite"]
 
@@ -84,7 +85,7 @@ POISON: Final = b"poison"
 """The value the suite's failing handlers fail on."""
 
 
-class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
+class EventBusSuite(BrokerChecks[ProtocolEventBus]):
     """Checks a ``ProtocolEventBus``.
 
     Attributes:
@@ -104,7 +105,6 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
             "survives to notice"
         ),
     }
-    time_scale: ClassVar[float] = 1.0
     drain_timeout: ClassVar[timedelta] = timedelta(seconds=5)
     max_message_bytes: ClassVar[int | None] = None
 
@@ -195,25 +195,6 @@ class EventBusSuite(LifecycleChecks[ProtocolEventBus, SuiteEnvironment]):
         """
 
     # --- helpers ----------------------------------------------------------------------
-
-    @override
-    def make_environment(self) -> SuiteEnvironment:
-        """A fresh environment whose ``notes["run"]`` names this test's topics."""
-        env = SuiteEnvironment()
-        env.notes["run"] = uuid4().hex[:12]
-        return env
-
-    def topic(self, env: SuiteEnvironment, name: str) -> str:
-        """Return a topic name unique to this test."""
-        return f"onex-conformance.{env.notes['run']}.{name}"
-
-    def group(self, env: SuiteEnvironment, name: str) -> str:
-        """Return a group id unique to this test."""
-        return f"onex-conformance-{env.notes['run']}-{name}"
-
-    def scaled(self, delta: timedelta) -> timedelta:
-        """Return ``delta`` times ``time_scale``."""
-        return delta * self.time_scale
 
     async def within[T](
         self, rule_id: str, limit: timedelta, what: str, operation: Awaitable[T]

@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import ClassVar, Final, cast, get_args, override
-from uuid import uuid4
 
 from omnibase.protocols.errors import InvalidInputError, NotFoundError
 from omnibase.protocols.event_bus import ProtocolKafkaAdapter
@@ -38,13 +37,14 @@ from omnibase.spi_conformance.suites._base import (
     rule,
 )
 from omnibase.spi_conformance.suites._messaging import (
+    BrokerChecks,
     ListenerEvent,
     RecordingListener,
     SuiteMetadata,
     attributes_of,
     ownership_violations,
 )
-from omnibase.spi_conformance.suites.lifecycle import Call, LifecycleChecks
+from omnibase.spi_conformance.suites.lifecycle import Call
 
 __all__ = ["KafkaAdapterSuite", "SuiteKafkaRecord"]
 
@@ -70,7 +70,7 @@ class SuiteKafkaRecord:
     timestamp_type: TimestampType = "create_time"
 
 
-class KafkaAdapterSuite(LifecycleChecks[ProtocolKafkaAdapter, SuiteEnvironment]):
+class KafkaAdapterSuite(BrokerChecks[ProtocolKafkaAdapter]):
     """Checks a ``ProtocolKafkaAdapter``.
 
     Besides ``create_subject`` (yield a *started* adapter), implement
@@ -82,7 +82,6 @@ class KafkaAdapterSuite(LifecycleChecks[ProtocolKafkaAdapter, SuiteEnvironment])
     """
 
     contract: ClassVar[type] = ProtocolKafkaAdapter
-    time_scale: ClassVar[float] = 1.0
 
     async def create_peer(
         self, subject: ProtocolKafkaAdapter, env: SuiteEnvironment
@@ -120,25 +119,6 @@ class KafkaAdapterSuite(LifecycleChecks[ProtocolKafkaAdapter, SuiteEnvironment])
         """
 
     # --- helpers ----------------------------------------------------------------------
-
-    @override
-    def make_environment(self) -> SuiteEnvironment:
-        """A fresh environment whose ``notes["run"]`` names this test's topics."""
-        env = SuiteEnvironment()
-        env.notes["run"] = uuid4().hex[:12]
-        return env
-
-    def topic(self, env: SuiteEnvironment, name: str) -> str:
-        """Return a topic name unique to this test."""
-        return f"onex-conformance.{env.notes['run']}.{name}"
-
-    def group(self, env: SuiteEnvironment, name: str) -> str:
-        """Return a group id unique to this test."""
-        return f"onex-conformance-{env.notes['run']}-{name}"
-
-    def scaled(self, delta: timedelta) -> timedelta:
-        """Return ``delta`` times ``time_scale``."""
-        return delta * self.time_scale
 
     async def collect(
         self, rule_id: str, adapter: ProtocolKafkaAdapter, count: int

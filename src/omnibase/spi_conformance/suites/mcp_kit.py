@@ -20,6 +20,7 @@ Two fault hooks break the connection to a server: ``fault_refuse_connections``
 flight lose their connection after they were sent).
 """
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -50,7 +51,12 @@ from omnibase.spi_conformance.reference.values import (
     ToolAnnotations,
     ToolDefinition,
 )
-from omnibase.spi_conformance.suites._base import SuiteEnvironment, fault_hook
+from omnibase.spi_conformance.suites._base import (
+    SuiteEnvironment,
+    check_equal,
+    fail,
+    fault_hook,
+)
 from omnibase.spi_conformance.suites.lifecycle import LifecycleChecks
 
 __all__ = [
@@ -375,3 +381,34 @@ class MCPServedChecks[SubjectT: ProtocolLifecycle](
             return server.calls[count - 1]
 
         return await self.eventually(arrived)
+
+    async def check_cancellation_reaches_server[T](
+        self, rule_id: str, task: asyncio.Future[T], call: ServerCall
+    ) -> None:
+        """Cancel ``task``; require ``CancelledError`` and a cancelled server call.
+
+        Args:
+            rule_id: The rule checked (MCR-8 or MTP-4).
+            task: The awaiting execution, already running on the server.
+            call: The server's record of that call.
+
+        Raises:
+            ConformanceError: The task did not end in ``CancelledError``, or
+                the server's call was not cancelled in time.
+        """
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+        except Exception as error:
+            raise fail(
+                rule_id, "CancelledError", f"{type(error).__name__}: {error}"
+            ) from error
+        else:
+            raise fail(rule_id, "CancelledError", "the call returned")
+
+        async def cancelled() -> None:
+            check_equal(rule_id, "the server's call state", "cancelled", call.state)
+
+        await self.eventually(cancelled)

@@ -1176,22 +1176,7 @@ class MCPRegistrySuite(MCPServedChecks[ProtocolMCPRegistry]):
         await self.start(subject, env, "kit_a", [kit_tool("t", hang())])
         task = asyncio.ensure_future(self.served_by(subject, "t"))
         call = await self.wait_for_call(env, "kit_a")
-        task.cancel()
-        try:
-            await task
-        except asyncio.CancelledError:
-            pass
-        except Exception as error:
-            raise fail(
-                "MCR-8", "CancelledError", f"{type(error).__name__}: {error}"
-            ) from error
-        else:
-            raise fail("MCR-8", "CancelledError", "the execution returned")
-
-        async def cancelled() -> None:
-            check_equal("MCR-8", "the server's call state", "cancelled", call.state)
-
-        await self.eventually(cancelled)
+        await self.check_cancellation_reaches_server("MCR-8", task, call)
 
     # --- MCR-9, PG --------------------------------------------------------------
 

@@ -54,7 +54,6 @@ from omnibase.spi_conformance.suites._base import (
     check,
     check_equal,
     check_raises,
-    fail,
     rule,
 )
 from omnibase.spi_conformance.suites.lifecycle import Call
@@ -353,22 +352,7 @@ class MCPToolProxySuite(MCPServedChecks[ProtocolMCPToolProxy]):
         registration = await self.served(subject, env, "kit_a", [kit_tool("t", hang())])
         task = asyncio.ensure_future(subject.call_tool(registration, "t", {}, uuid4()))
         call = await self.wait_for_call(env, "kit_a")
-        task.cancel()
-        try:
-            await task
-        except asyncio.CancelledError:
-            pass
-        except Exception as error:
-            raise fail(
-                "MTP-4", "CancelledError", f"{type(error).__name__}: {error}"
-            ) from error
-        else:
-            raise fail("MTP-4", "CancelledError", "the call returned")
-
-        async def cancelled() -> None:
-            check_equal("MTP-4", "the server's call state", "cancelled", call.state)
-
-        await self.eventually(cancelled)
+        await self.check_cancellation_reaches_server("MTP-4", task, call)
 
     @rule("MTP-5")
     async def test_MTP_5_a_request_for_input_is_not_supported(
