@@ -906,8 +906,7 @@ def laziness_note(measured: Measured) -> str | None:
     return (
         "Laziness (decision): every export through its package costs "
         f"{ratio_text(decision.ratio)} of every SPI module imported module by "
-        f"module ({growth:+.1f}%; {decision.method}: "
-        f"{ratio_text(decision.low)}-{ratio_text(decision.high)}): one call of "
+        f"module ({growth:+.1f}%; {decision.method}): one call of "
         "the package's PEP 562 __getattr__ per name (importlib.import_module "
         "and a failed lookup first), after which the name is cached in the "
         "package. Importing module by module (the 'every SPI module' rows) "

@@ -9,15 +9,23 @@ When the script exposes ``check_paths(paths, *, protocols=...)`` both are
 timed in this process, as CPU time (``time.process_time``); otherwise both
 run as subprocesses (the validator's command line against ``python -c
 <bare parse>``, wall time), so that interpreter start-up is in both. Each
-round runs the validator then the baseline, and the verdict is taken on the
-median per-round ratio and its 95% interval. The validator reports many
+round runs the validator then the baseline, and the ratio is the median
+per-round ratio with its 95% interval. The validator reports many
 violations on the standard library: that is expected and its output is
 discarded.
+
+Where callgrind is available (not in quick mode) the targets are decided on
+instruction counts instead, which the machine's load cannot move: one child
+per hash seed validates, then parses, each tree between ``os.getppid``
+marks. The large tree is sampled for this (every
+:data:`INSTRUCTION_SAMPLE_EVERY`-th file): callgrind runs code about fifty
+times slower.
 """
 
 import ast
 import gc
 import importlib.util
+import json
 import os
 import sys
 import sysconfig
@@ -27,9 +35,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Protocol, cast
 
+from benchmarks import callgrind
 from benchmarks.common import (
     REPO,
     BenchmarkError,
+    Decision,
     Row,
     SectionResult,
     Settings,
@@ -41,6 +51,7 @@ from benchmarks.common import (
     python_version,
     ratio_text,
     run_child,
+    seeded_decision,
 )
 
 KEY = "validator"
@@ -52,6 +63,12 @@ TARGET_RATIO = 2.0
 
 QUICK_TREE_FILES = 60
 """Files of the large tree in quick mode (smoke test only)."""
+
+INSTRUCTION_SAMPLE_EVERY = 16
+"""Instruction counts of the large tree take every 16th file (about 1 MB)."""
+
+WARM_UP_FILES = 5
+"""Files of each tree validated and parsed once before the first mark."""
 
 SKIPPED_FOLDERS = frozenset(
     {"test", "tests", "idle_test", "site-packages", "__pycache__", "dist-packages"}
@@ -207,6 +224,98 @@ def measure_subprocess(
     return validator[1:], bare[1:]
 
 
+def instruction_worker(trees: Sequence[Sequence[str]]) -> None:
+    """Validate, then parse, each tree between callgrind marks.
+
+    Run by :func:`count_instructions` in a child under callgrind. A few
+    files of each tree go through both first, so that what the validator
+    imports or compiles on first use is not counted. Phases, in order: the
+    validator then the bare parse of each tree.
+
+    Args:
+        trees: The files of each tree.
+
+    Raises:
+        BenchmarkError: The validator has no in-process entry point.
+    """
+    module = load_validator()
+    entry = None if module is None else in_process_entry(module)
+    if entry is None:
+        raise BenchmarkError("the validator has no check_paths entry point")
+    for files in trees:
+        entry(files[:WARM_UP_FILES], protocols=True)
+        bare_parse(files[:WARM_UP_FILES])
+    gc.collect()
+    gc.disable()
+    os.getppid()
+    for files in trees:
+        entry(files, protocols=True)
+        os.getppid()
+        bare_parse(files)
+        os.getppid()
+    gc.enable()
+
+
+def count_instructions(
+    trees: Sequence[Sequence[str]], seeds: Sequence[int]
+) -> list[tuple[dict[int, float], dict[int, float]]]:
+    """Count the validator's and the bare parse's instructions per tree.
+
+    Args:
+        trees: The files of each tree.
+        seeds: Hash seeds, one child each (run in parallel).
+
+    Returns:
+        Per tree: the validator's and the baseline's instructions (millions)
+        by seed.
+
+    Raises:
+        BenchmarkError: callgrind failed or the phases do not match.
+    """
+    paths = [str(REPO), str(REPO / "src"), os.environ.get("PYTHONPATH", "")]
+    env = child_env({"PYTHONPATH": os.pathsep.join(p for p in paths if p)})
+    code = (
+        "from benchmarks.bench_validator import instruction_worker\n"
+        f"instruction_worker({json.dumps([list(files) for files in trees])})\n"
+    )
+    jobs = [callgrind.Job(KEY, sys.executable, code, env, seed) for seed in seeds]
+    counts: list[tuple[dict[int, float], dict[int, float]]] = [({}, {}) for _ in trees]
+    for (_key, seed), counted in callgrind.run_jobs(jobs).items():
+        if len(counted.phases) != 2 * len(trees):
+            raise BenchmarkError(
+                f"{len(counted.phases)} callgrind phases for {len(trees)} trees"
+            )
+        for index, (validator, baseline) in enumerate(counts):
+            validator[seed] = counted.phases[2 * index] / 1e6
+            baseline[seed] = counted.phases[2 * index + 1] / 1e6
+    return counts
+
+
+def _counted_trees(
+    trees: dict[str, list[str]], settings: Settings
+) -> dict[str, tuple[list[str], Decision, Stats, Stats]]:
+    """Decide each tree on instruction counts (a sample of the large one)."""
+    sampled = {
+        name: files if name == "SPI" else files[::INSTRUCTION_SAMPLE_EVERY]
+        for name, files in trees.items()
+    }
+    counts = count_instructions(list(sampled.values()), settings.seeds)
+    decided: dict[str, tuple[list[str], Decision, Stats, Stats]] = {}
+    for (name, files), (validator, baseline) in zip(
+        sampled.items(), counts, strict=True
+    ):
+        decision = seeded_decision(
+            validator, baseline, f"instructions over {len(files)} files"
+        )
+        decided[name] = (
+            files,
+            decision,
+            Stats.of(validator.values()),
+            Stats.of(baseline.values()),
+        )
+    return decided
+
+
 def run(settings: Settings) -> SectionResult:
     """Run the section.
 
@@ -233,6 +342,11 @@ def run(settings: Settings) -> SectionResult:
         "stdlib": parseable_files(stdlib, limit, first),
     }
     how = "CPU time in process" if entry is not None else "wall time, subprocess"
+    counted = (
+        _counted_trees(trees, settings)
+        if settings.method == "instructions" and entry is not None
+        else {}
+    )
     for name, files in trees.items():
         repeats = (
             settings.validator_small_repeats
@@ -243,13 +357,54 @@ def run(settings: Settings) -> SectionResult:
             validator, baseline = _measure_in_process(entry, files, repeats)
         else:
             validator, baseline = measure_subprocess(files, repeats)
-        decision = paired_decision(
+        timed = paired_decision(
             validator, baseline, f"{how}, {len(validator)} interleaved rounds"
         )
-        outcome = decide(decision, TARGET_RATIO)
         validator_stats, baseline_stats = Stats.of(validator), Stats.of(baseline)
         size = sum(os.path.getsize(f) for f in files) / 1e6
         label = f"{name} ({len(files)} files, {size:.1f} MB)"
+        target = f"<= {TARGET_RATIO:g}x"
+        if name in counted:
+            sample, decision, counted_validator, counted_baseline = counted[name]
+            outcome = decide(decision, TARGET_RATIO)
+            sample_size = sum(os.path.getsize(f) for f in sample) / 1e6
+            sample_label = f"{name} ({len(sample)} files, {sample_size:.1f} MB)"
+            result.rows.append(
+                Row(
+                    KEY,
+                    f"instructions: bare ast.parse: {sample_label}",
+                    counted_baseline,
+                    "M instr",
+                )
+            )
+            result.rows.append(
+                Row(
+                    KEY,
+                    f"instructions: validator --check-protocols: {sample_label}",
+                    counted_validator,
+                    "M instr",
+                    f"bare ast.parse {counted_baseline.median:.1f}",
+                    decision.ratio,
+                    target,
+                    outcome,
+                )
+            )
+            measured = (
+                f"{ratio_text(decision.ratio)}: {counted_validator.median:.1f} M vs "
+                f"{counted_baseline.median:.1f} M instructions over {len(sample)} "
+                f"files (CPU time: {ratio_text(timed.ratio)} over {len(files)} "
+                f"files, 95% interval {ratio_text(timed.low)}-"
+                f"{ratio_text(timed.high)})"
+            )
+            timed_target, timed_outcome = "", ""
+        else:
+            decision = timed
+            outcome = decide(decision, TARGET_RATIO)
+            measured = (
+                f"{ratio_text(decision.ratio)}: {validator_stats.median:.3f} s vs "
+                f"{baseline_stats.median:.3f} s over {len(files)} files"
+            )
+            timed_target, timed_outcome = target, outcome
         result.rows.append(Row(KEY, f"bare ast.parse: {label}", baseline_stats, "s"))
         result.rows.append(
             Row(
@@ -258,16 +413,15 @@ def run(settings: Settings) -> SectionResult:
                 validator_stats,
                 "s",
                 f"bare ast.parse {baseline_stats.median:.3f}",
-                decision.ratio,
-                f"<= {TARGET_RATIO:g}x",
-                outcome,
+                timed.ratio,
+                timed_target,
+                timed_outcome,
             )
         )
         result.targets.append(
             TargetResult(
                 f"the validator within {TARGET_RATIO:g}x of bare ast.parse ({name})",
-                f"{ratio_text(decision.ratio)}: {validator_stats.median:.3f} s vs "
-                f"{baseline_stats.median:.3f} s over {len(files)} files",
+                measured,
                 decision.ratio,
                 outcome,
                 (
@@ -280,6 +434,16 @@ def run(settings: Settings) -> SectionResult:
                 ),
                 decision.method,
             )
+        )
+    if counted:
+        result.notes.append(
+            "instructions: callgrind counts the validator and the bare parse "
+            "of each tree in one child per hash seed "
+            f"({len(settings.seeds)} seeds), after both ran once on "
+            f"{WARM_UP_FILES} files of the tree; the large tree is sampled "
+            f"(every {INSTRUCTION_SAMPLE_EVERY}th file). The targets are decided "
+            "on these counts; CPU time, which also pays for cache misses of the "
+            "tree walk, is shown beside them without a verdict."
         )
     result.notes.append(
         f"Validator measured as {how}"

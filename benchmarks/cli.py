@@ -151,8 +151,8 @@ def method_summary(settings: Settings) -> str:
         return (
             "callgrind instruction counts (hash seeds "
             + ", ".join(str(s) for s in settings.seeds)
-            + ") for the import and isinstance targets; CPU time of interleaved "
-            "rounds for the others"
+            + ") for the import, isinstance and validator targets; CPU time of "
+            "interleaved rounds for the others"
         )
     return f"CPU time of interleaved rounds ({settings.method_note})"
 

@@ -218,20 +218,22 @@ A verdict must not change with the machine's load, so no target is
 decided on one run of a few wall-clock samples:
 
 - **Instruction counts** where valgrind is installed: callgrind counts the
-  CPU instructions of the measured code alone (the import statement, or
-  one `isinstance` or `check_conformance` call), between two marks in the
-  child's code. Counts do
+  CPU instructions of the measured code alone (the import statement, one
+  `isinstance` or `check_conformance` call, or the validator and the bare
+  parse of a tree), between two marks in the child's code. Counts do
   not depend on what else the machine runs and are reproducible for a
   fixed `PYTHONHASHSEED`; each case runs under seeds 0, 1 and 2 and the
   interval of a ratio is its spread over the seeds. The import,
-  `isinstance` and cached-check targets are decided on these counts.
+  `isinstance`, cached-check and validator targets are decided on these
+  counts (the validator's large tree on every 16th file: callgrind runs
+  code about fifty times slower).
 - **CPU time of interleaved rounds** elsewhere (without valgrind, in quick
   mode, and for targets that are times by nature: the absolute import time,
-  the validator, mypy): each round measures the case and its baseline one
-  after the other, with `time.process_time` or the child's `getrusage`
-  (time waiting for a core is not counted); the ratio is the median of the
-  per-round ratios and its interval the distribution-free 95% interval of
-  that median.
+  mypy), and beside the validator's counts: each round measures the case
+  and its baseline one after the other, with `time.process_time` or the
+  child's `getrusage` (time waiting for a core is not counted); the ratio
+  is the median of the per-round ratios and its interval the
+  distribution-free 95% interval of that median.
 - The kit's time is wall time by nature: the median of its runs.
 
 A target is `met` or `not met` only when the whole interval is on one side

@@ -476,6 +476,17 @@ def test_missing_validator_is_reported(
     assert not result.targets
 
 
+@pytest.mark.skipif(callgrind.unavailable() is not None, reason="no valgrind here")
+def test_validator_instructions_count_each_tree_apart() -> None:
+    spi = sorted(str(p) for p in (REPO / "src/omnibase/protocols").rglob("*.py"))
+    trees = [spi[:2], spi[:6]]
+    counts = bench_validator.count_instructions(trees, (0,))
+    (small_validator, small_parse), (large_validator, large_parse) = counts
+    assert small_validator[0] > small_parse[0] > 0
+    assert large_parse[0] > small_parse[0]
+    assert large_validator[0] > small_validator[0]
+
+
 @pytest.mark.skipif(
     not bench_validator.VALIDATOR.is_file(), reason="validator not written yet"
 )
