@@ -101,6 +101,15 @@ def parser() -> argparse.ArgumentParser:
         "(repeatable; it needs only the standard library)",
     )
     parse.add_argument(
+        "--kit-python",
+        action="append",
+        default=[],
+        metavar="EXE",
+        help="also run the kit section with this interpreter (repeatable; it "
+        "needs pytest and the SPI, e.g. .venv-3.13/bin/python, which "
+        "`scripts/test --python 3.13` makes)",
+    )
+    parse.add_argument(
         "--method",
         choices=("auto", "instructions", "timing"),
         default="auto",
@@ -195,7 +204,7 @@ def run_sections(keys: Sequence[str], settings: Settings) -> list[SectionResult]
 def run_elsewhere(
     python: str, keys: Sequence[str], settings: Settings
 ) -> list[SectionResult]:
-    """Run sections with another interpreter (``--python``).
+    """Run sections with another interpreter (``--python``, ``--kit-python``).
 
     The other interpreter runs this package with ``--json``; the SPI is
     found through ``PYTHONPATH=src``. Its rows are labelled with its version.
@@ -284,6 +293,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for python in extra:
         if elsewhere:
             sections.extend(run_elsewhere(python, elsewhere, settings))
+    kit_pythons: list[str] = args.kit_python
+    for python in kit_pythons:
+        if bench_kit.KEY in keys:
+            sections.extend(run_elsewhere(python, [bench_kit.KEY], settings))
     order = list(SECTIONS)
     sections.sort(key=lambda s: order.index(s.key))  # stable: main interpreter first
     seconds = time.perf_counter() - started

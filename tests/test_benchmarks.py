@@ -261,6 +261,29 @@ def test_missing_interpreter_is_a_failed_section(tmp_path: Path) -> None:
     assert results[0].rows[0].case.startswith("FAILED")
 
 
+def test_each_interpreter_runs_only_its_sections(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[tuple[str, list[str]]] = []
+
+    def record(python: str, keys: list[str], settings: Settings) -> list[SectionResult]:
+        calls.append((python, list(keys)))
+        return []
+
+    def nothing(keys: list[str], settings: Settings) -> list[SectionResult]:
+        return []
+
+    monkeypatch.setattr(cli, "run_sections", nothing)
+    monkeypatch.setattr(cli, "run_elsewhere", record)
+    argv = ["--quick", "--json", "--python", "py-a", "--kit-python", "py-b"]
+    assert cli.main([*argv, "--only", "import,kit"]) == 0
+    assert calls == [("py-a", ["import"]), ("py-b", ["kit"])]
+    calls.clear()
+    assert cli.main([*argv, "--only", "validator"]) == 0
+    assert calls == []
+    capsys.readouterr()
+
+
 def test_method_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(callgrind, "valgrind", lambda: None)
     assert cli.resolve_method("auto", quick=False) == (
