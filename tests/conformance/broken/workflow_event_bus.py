@@ -54,6 +54,50 @@ class _Wrapped:
         await self.handler(event)
 
 
+class _RewritesSubscriptions(InMemoryWorkflowEventBus):
+    """Subscribes through the reference after changing one argument.
+
+    A variant overrides the one method naming the argument it breaks; the
+    others pass their argument through.
+    """
+
+    def _workflow_type(self, workflow_type: str) -> str:
+        return workflow_type
+
+    def _group(self, group_id: str) -> str:
+        return group_id
+
+    def _handler(
+        self, handler: ProtocolWorkflowEventHandler
+    ) -> ProtocolWorkflowEventHandler:
+        return handler
+
+    def _event_types(self, event_types: Sequence[str] | None) -> Sequence[str] | None:
+        return event_types
+
+    @override
+    async def subscribe_to_workflow_events(
+        self,
+        workflow_type: str,
+        group_id: str,
+        handler: ProtocolWorkflowEventHandler,
+        *,
+        offset_reset: OffsetReset = "latest",
+        retry_policy: ProtocolRetryPolicy | None = None,
+        dead_letter_topic: str | None = None,
+        event_types: Sequence[str] | None = None,
+    ) -> ProtocolUnsubscribe:
+        return await super().subscribe_to_workflow_events(
+            self._workflow_type(workflow_type),
+            self._group(group_id),
+            self._handler(handler),
+            offset_reset=offset_reset,
+            retry_policy=retry_policy,
+            dead_letter_topic=dead_letter_topic,
+            event_types=self._event_types(event_types),
+        )
+
+
 class _AcksSlowHandlers(_Wrapped):
     @override
     async def __call__(self, event: ProtocolWorkflowEvent, /) -> None:
@@ -63,56 +107,22 @@ class _AcksSlowHandlers(_Wrapped):
             task.result()
 
 
-class AcksSlowHandlers(InMemoryWorkflowEventBus):
+class AcksSlowHandlers(_RewritesSubscriptions):
     """Acknowledges a handler still busy after 10 ms: the next overtakes it (WEB-1)."""
 
     @override
-    async def subscribe_to_workflow_events(
-        self,
-        workflow_type: str,
-        group_id: str,
-        handler: ProtocolWorkflowEventHandler,
-        *,
-        offset_reset: OffsetReset = "latest",
-        retry_policy: ProtocolRetryPolicy | None = None,
-        dead_letter_topic: str | None = None,
-        event_types: Sequence[str] | None = None,
-    ) -> ProtocolUnsubscribe:
-        return await super().subscribe_to_workflow_events(
-            workflow_type,
-            group_id,
-            _AcksSlowHandlers(handler),
-            offset_reset=offset_reset,
-            retry_policy=retry_policy,
-            dead_letter_topic=dead_letter_topic,
-            event_types=event_types,
-        )
+    def _handler(
+        self, handler: ProtocolWorkflowEventHandler
+    ) -> ProtocolWorkflowEventHandler:
+        return _AcksSlowHandlers(handler)
 
 
-class OneGroupForAll(InMemoryWorkflowEventBus):
+class OneGroupForAll(_RewritesSubscriptions):
     """Puts every subscriber in one consumer group (WEB-2)."""
 
     @override
-    async def subscribe_to_workflow_events(
-        self,
-        workflow_type: str,
-        group_id: str,
-        handler: ProtocolWorkflowEventHandler,
-        *,
-        offset_reset: OffsetReset = "latest",
-        retry_policy: ProtocolRetryPolicy | None = None,
-        dead_letter_topic: str | None = None,
-        event_types: Sequence[str] | None = None,
-    ) -> ProtocolUnsubscribe:
-        return await super().subscribe_to_workflow_events(
-            workflow_type,
-            "workflow" if group_id else group_id,
-            handler,
-            offset_reset=offset_reset,
-            retry_policy=retry_policy,
-            dead_letter_topic=dead_letter_topic,
-            event_types=event_types,
-        )
+    def _group(self, group_id: str) -> str:
+        return "workflow" if group_id else group_id
 
 
 class _Swallows(_Wrapped):
@@ -124,30 +134,14 @@ class _Swallows(_Wrapped):
             return
 
 
-class SwallowsHandlerErrors(InMemoryWorkflowEventBus):
+class SwallowsHandlerErrors(_RewritesSubscriptions):
     """Acknowledges events whose handler raised (WEH-1; so nothing parks, WEB-8)."""
 
     @override
-    async def subscribe_to_workflow_events(
-        self,
-        workflow_type: str,
-        group_id: str,
-        handler: ProtocolWorkflowEventHandler,
-        *,
-        offset_reset: OffsetReset = "latest",
-        retry_policy: ProtocolRetryPolicy | None = None,
-        dead_letter_topic: str | None = None,
-        event_types: Sequence[str] | None = None,
-    ) -> ProtocolUnsubscribe:
-        return await super().subscribe_to_workflow_events(
-            workflow_type,
-            group_id,
-            _Swallows(handler),
-            offset_reset=offset_reset,
-            retry_policy=retry_policy,
-            dead_letter_topic=dead_letter_topic,
-            event_types=event_types,
-        )
+    def _handler(
+        self, handler: ProtocolWorkflowEventHandler
+    ) -> ProtocolWorkflowEventHandler:
+        return _Swallows(handler)
 
 
 class TargetTopicMoves(InMemoryWorkflowEventBus):
@@ -231,29 +225,12 @@ async def _iterate(
         yield event
 
 
-class IgnoresTheFilter(InMemoryWorkflowEventBus):
+class IgnoresTheFilter(_RewritesSubscriptions):
     """Delivers every event type whatever ``event_types`` says (WEB-6)."""
 
     @override
-    async def subscribe_to_workflow_events(
-        self,
-        workflow_type: str,
-        group_id: str,
-        handler: ProtocolWorkflowEventHandler,
-        *,
-        offset_reset: OffsetReset = "latest",
-        retry_policy: ProtocolRetryPolicy | None = None,
-        dead_letter_topic: str | None = None,
-        event_types: Sequence[str] | None = None,
-    ) -> ProtocolUnsubscribe:
-        return await super().subscribe_to_workflow_events(
-            workflow_type,
-            group_id,
-            handler,
-            offset_reset=offset_reset,
-            retry_policy=retry_policy,
-            dead_letter_topic=dead_letter_topic,
-        )
+    def _event_types(self, event_types: Sequence[str] | None) -> Sequence[str] | None:
+        return None
 
 
 class KeysByInstanceOnly(InMemoryWorkflowEventBus):
@@ -280,30 +257,14 @@ class _DropsUnknown(_Wrapped):
             await self.handler(event)
 
 
-class DropsUnknownEventTypes(InMemoryWorkflowEventBus):
+class DropsUnknownEventTypes(_RewritesSubscriptions):
     """Never delivers event types of newer versions (WEB-7, WR-5)."""
 
     @override
-    async def subscribe_to_workflow_events(
-        self,
-        workflow_type: str,
-        group_id: str,
-        handler: ProtocolWorkflowEventHandler,
-        *,
-        offset_reset: OffsetReset = "latest",
-        retry_policy: ProtocolRetryPolicy | None = None,
-        dead_letter_topic: str | None = None,
-        event_types: Sequence[str] | None = None,
-    ) -> ProtocolUnsubscribe:
-        return await super().subscribe_to_workflow_events(
-            workflow_type,
-            group_id,
-            _DropsUnknown(handler),
-            offset_reset=offset_reset,
-            retry_policy=retry_policy,
-            dead_letter_topic=dead_letter_topic,
-            event_types=event_types,
-        )
+    def _handler(
+        self, handler: ProtocolWorkflowEventHandler
+    ) -> ProtocolWorkflowEventHandler:
+        return _DropsUnknown(handler)
 
 
 class _Decoding:
@@ -354,30 +315,12 @@ class SkipsDeadLetters(InMemoryWorkflowEventBus):
         )
 
 
-class AcceptsDottedTypes(InMemoryWorkflowEventBus):
+class AcceptsDottedTypes(_RewritesSubscriptions):
     """Subscribes to any workflow type, ``a.b`` included (WEV-6)."""
 
     @override
-    async def subscribe_to_workflow_events(
-        self,
-        workflow_type: str,
-        group_id: str,
-        handler: ProtocolWorkflowEventHandler,
-        *,
-        offset_reset: OffsetReset = "latest",
-        retry_policy: ProtocolRetryPolicy | None = None,
-        dead_letter_topic: str | None = None,
-        event_types: Sequence[str] | None = None,
-    ) -> ProtocolUnsubscribe:
-        return await super().subscribe_to_workflow_events(
-            workflow_type.replace(".", "_"),
-            group_id,
-            handler,
-            offset_reset=offset_reset,
-            retry_policy=retry_policy,
-            dead_letter_topic=dead_letter_topic,
-            event_types=event_types,
-        )
+    def _workflow_type(self, workflow_type: str) -> str:
+        return workflow_type.replace(".", "_")
 
 
 class PublishesEmptyChains(InMemoryWorkflowEventBus):
