@@ -470,16 +470,28 @@ class EventBusSuite(BrokerChecks[ProtocolEventBus]):
 
     # --- handlers (EH) ----------------------------------------------------------------
 
-    @rule("EH-1")
-    async def test_EH_1_a_failing_handler_gets_the_record_again(
-        self, subject: ProtocolEventBus, env: SuiteEnvironment
-    ) -> None:
-        """A handler that raises is called again; ``publish`` does not see it."""
-        topic = self.topic(env, "flaky")
+    async def subscribe_failing_once(
+        self,
+        subject: ProtocolEventBus,
+        env: SuiteEnvironment,
+        topic: str,
+        error: BaseException,
+    ) -> Recorder:
+        """Subscribe a recorder whose first delivery raises ``error``.
+
+        Args:
+            subject: The bus.
+            env: The test's environment (names the group).
+            topic: The topic.
+            error: Raised by the handler on the first delivery only.
+
+        Returns:
+            The recorder; the subscription allows three attempts.
+        """
 
         async def fail_first(record: ProtocolEventRecord) -> None:
             if len(recorder.records) == 1:
-                raise ConformanceHandlerError("first delivery fails")
+                raise error
 
         recorder = Recorder(fail_first)
         await self.subscribe(
@@ -488,6 +500,18 @@ class EventBusSuite(BrokerChecks[ProtocolEventBus]):
             self.group(env, "g"),
             recorder,
             retry_policy=self.retry_policy(3),
+        )
+        return recorder
+
+    @rule("EH-1")
+    async def test_EH_1_a_failing_handler_gets_the_record_again(
+        self, subject: ProtocolEventBus, env: SuiteEnvironment
+    ) -> None:
+        """A handler that raises is called again; ``publish`` does not see it."""
+        topic = self.topic(env, "flaky")
+
+        recorder = await self.subscribe_failing_once(
+            subject, env, topic, ConformanceHandlerError("first delivery fails")
         )
         try:
             await subject.publish(self.message(topic))
@@ -502,17 +526,8 @@ class EventBusSuite(BrokerChecks[ProtocolEventBus]):
         """A handler's own ``CancelledError`` means "not processed", nothing more."""
         topic = self.topic(env, "cancelling")
 
-        async def cancel_first(record: ProtocolEventRecord) -> None:
-            if len(recorder.records) == 1:
-                raise asyncio.CancelledError
-
-        recorder = Recorder(cancel_first)
-        await self.subscribe(
-            subject,
-            topic,
-            self.group(env, "g"),
-            recorder,
-            retry_policy=self.retry_policy(3),
+        recorder = await self.subscribe_failing_once(
+            subject, env, topic, asyncio.CancelledError()
         )
         try:
             await subject.publish(self.message(topic))
@@ -532,17 +547,8 @@ class EventBusSuite(BrokerChecks[ProtocolEventBus]):
         """A redelivery carries the published ``(source, event_id)``."""
         topic = self.topic(env, "dedupe")
 
-        async def fail_first(record: ProtocolEventRecord) -> None:
-            if len(recorder.records) == 1:
-                raise ConformanceHandlerError("first delivery fails")
-
-        recorder = Recorder(fail_first)
-        await self.subscribe(
-            subject,
-            topic,
-            self.group(env, "g"),
-            recorder,
-            retry_policy=self.retry_policy(3),
+        recorder = await self.subscribe_failing_once(
+            subject, env, topic, ConformanceHandlerError("first delivery fails")
         )
         message = self.message(topic)
         await subject.publish(message)
